@@ -1,0 +1,260 @@
+//! Shared test support: a Cognito client on moto, a fresh user pool per test, and API Gateway REST proxy events
+//! (built from a sample event) sent through the real router.
+#![allow(dead_code, clippy::unwrap_used)]
+
+use std::sync::atomic::{AtomicU32, Ordering};
+
+use admin_api::{AppState, Config, router};
+use aws_sdk_cognitoidentityprovider::Client;
+use aws_sdk_cognitoidentityprovider::config::{BehaviorVersion, Credentials, Region};
+use axum::Router;
+use axum::http::{HeaderMap, StatusCode};
+use serde_json::{Value, json};
+use tower::ServiceExt;
+
+pub const SAMPLE_EVENT: &str = include_str!("../fixtures/apigw-rest-cognito-event.json");
+pub const REGION: &str = "us-east-1";
+
+/// The moto endpoint, from `MOTO_ENDPOINT`. Tests fail (never skip) when it is missing.
+pub fn moto_endpoint() -> String {
+    std::env::var("MOTO_ENDPOINT").unwrap_or_else(|_| {
+        panic!(
+            "MOTO_ENDPOINT is not set: these tests call Cognito on moto. Run them with `cargo xtask test`, which \
+             installs and starts moto, or start moto yourself (`.admin-queries/moto/bin/moto_server -H 127.0.0.1 \
+             -p 5000`) and set MOTO_ENDPOINT=http://127.0.0.1:5000"
+        )
+    })
+}
+
+/// A Cognito client for `endpoint`, with moto's dummy credentials.
+pub fn cognito_client(endpoint: &str) -> Client {
+    let config = aws_sdk_cognitoidentityprovider::Config::builder()
+        .behavior_version(BehaviorVersion::latest())
+        .region(Region::new(REGION))
+        .endpoint_url(endpoint)
+        .credentials_provider(Credentials::new("testing", "testing", None, None, "tests"))
+        .build();
+    Client::from_conf(config)
+}
+
+static COUNTER: AtomicU32 = AtomicU32::new(0);
+
+/// A unique name for this test process.
+pub fn unique(prefix: &str) -> String {
+    format!("{prefix}-{}-{}", std::process::id(), COUNTER.fetch_add(1, Ordering::Relaxed))
+}
+
+/// A fresh user pool on moto with an `Admins` and an `Editors` group, and the router serving it.
+pub struct Pool {
+    pub cognito: Client,
+    pub id: String,
+    pub router: Router,
+}
+
+impl Pool {
+    /// A pool whose API is restricted to `Admins`.
+    pub async fn new() -> Self {
+        Self::with_group(Some("Admins")).await
+    }
+
+    pub async fn with_group(group: Option<&str>) -> Self {
+        let cognito = cognito_client(&moto_endpoint());
+        let created = cognito.create_user_pool().pool_name(unique("pool")).send().await.unwrap_or_else(|e| {
+            panic!("could not create a user pool on moto at {}: {e:?}; is moto running?", moto_endpoint())
+        });
+        let id = created.user_pool().unwrap().id().unwrap().to_owned();
+        for (name, precedence) in [("Admins", 1), ("Editors", 2)] {
+            cognito.create_group().user_pool_id(&id).group_name(name).precedence(precedence).send().await.unwrap();
+        }
+        let env = |name: &str| match name {
+            "USERPOOL" => Some(id.clone()),
+            "GROUP" => group.map(str::to_owned),
+            _ => None,
+        };
+        let config = Config::from_lookup(env).unwrap();
+        let router = router(AppState::new(config, cognito.clone()));
+        Self { cognito, id, router }
+    }
+
+    /// Creates a confirmed user in `groups`.
+    pub async fn user(&self, name: &str, groups: &[&str]) {
+        self.cognito
+            .admin_create_user()
+            .user_pool_id(&self.id)
+            .username(name)
+            .temporary_password("Passw0rd!-temp")
+            .message_action(aws_sdk_cognitoidentityprovider::types::MessageActionType::Suppress)
+            .user_attributes(attr("email", &format!("{name}@example.com")))
+            .send()
+            .await
+            .unwrap();
+        for group in groups {
+            self.cognito.admin_add_user_to_group().user_pool_id(&self.id).username(name).group_name(*group).send().await.unwrap();
+        }
+    }
+
+    pub async fn groups_of(&self, name: &str) -> Vec<String> {
+        let out = self.cognito.admin_list_groups_for_user().user_pool_id(&self.id).username(name).send().await.unwrap();
+        out.groups().iter().filter_map(|g| g.group_name().map(str::to_owned)).collect()
+    }
+
+    pub async fn send(&self, event: Event) -> Reply {
+        send(&self.router, event).await
+    }
+}
+
+pub fn attr(name: &str, value: &str) -> aws_sdk_cognitoidentityprovider::types::AttributeType {
+    aws_sdk_cognitoidentityprovider::types::AttributeType::builder().name(name).value(value).build().unwrap()
+}
+
+/// An API Gateway REST proxy event, starting from the sample event.
+#[derive(Debug, Clone)]
+pub struct Event(pub Value);
+
+impl Event {
+    fn new(method: &str, path: &str) -> Self {
+        let mut event: Value = serde_json::from_str(SAMPLE_EVENT).unwrap();
+        event["httpMethod"] = json!(method);
+        event["requestContext"]["httpMethod"] = json!(method);
+        event["path"] = json!(path);
+        event["requestContext"]["path"] = json!(format!("/dev{path}"));
+        event["pathParameters"] = json!({ "proxy": path.trim_start_matches('/') });
+        Self(event)
+    }
+
+    pub fn get(path: &str) -> Self {
+        Self::new("GET", path)
+    }
+
+    pub fn post(path: &str) -> Self {
+        Self::new("POST", path)
+    }
+
+    pub fn method(method: &str, path: &str) -> Self {
+        Self::new(method, path)
+    }
+
+    /// Query parameters, in both the single- and multi-value members, as API Gateway sends them.
+    pub fn query(mut self, pairs: &[(&str, &str)]) -> Self {
+        let single: serde_json::Map<String, Value> = pairs.iter().map(|(k, v)| ((*k).to_owned(), json!(v))).collect();
+        let multi: serde_json::Map<String, Value> = pairs.iter().map(|(k, v)| ((*k).to_owned(), json!([v]))).collect();
+        self.0["queryStringParameters"] = Value::Object(single);
+        self.0["multiValueQueryStringParameters"] = Value::Object(multi);
+        self
+    }
+
+    pub fn header(mut self, name: &str, value: &str) -> Self {
+        self.0["headers"][name] = json!(value);
+        self.0["multiValueHeaders"][name] = json!([value]);
+        self
+    }
+
+    /// A JSON body.
+    pub fn json(self, body: Value) -> Self {
+        self.header("Content-Type", "application/json").raw_body(&body.to_string())
+    }
+
+    pub fn raw_body(mut self, body: &str) -> Self {
+        self.0["body"] = json!(body);
+        self
+    }
+
+    /// The caller's claims, replacing the sample's.
+    pub fn claims(mut self, claims: Value) -> Self {
+        self.0["requestContext"]["authorizer"] = json!({ "claims": claims });
+        self
+    }
+
+    /// An access-token caller in `groups` (comma-separated, as REST authorizer events carry them).
+    pub fn as_user(self, username: &str, groups: &[&str]) -> Self {
+        self.claims(access_claims(username, groups))
+    }
+
+    pub fn without_authorizer(mut self) -> Self {
+        self.0["requestContext"].as_object_mut().unwrap().remove("authorizer");
+        self
+    }
+}
+
+/// The claims API Gateway passes for an access token: every value a string.
+pub fn access_claims(username: &str, groups: &[&str]) -> Value {
+    let mut claims = json!({
+        "sub": format!("sub-of-{username}"),
+        "iss": "https://cognito-idp.us-east-1.amazonaws.com/us-east-1_Xmpl0Pool",
+        "client_id": "6bdemo1s4pq9dnk2p9v3oqsd1",
+        "token_use": "access",
+        "scope": "aws.cognito.signin.user.admin",
+        "auth_time": "1533244913",
+        "exp": "Thu Aug 02 21:41:53 UTC 2018",
+        "iat": "Thu Aug 02 20:41:53 UTC 2018",
+        "username": username,
+    });
+    if !groups.is_empty() {
+        claims["cognito:groups"] = json!(groups.join(","));
+    }
+    claims
+}
+
+/// The claims API Gateway passes for an ID token.
+pub fn id_claims(username: &str, groups: &[&str]) -> Value {
+    let mut claims = json!({
+        "sub": format!("sub-of-{username}"),
+        "iss": "https://cognito-idp.us-east-1.amazonaws.com/us-east-1_Xmpl0Pool",
+        "aud": "6bdemo1s4pq9dnk2p9v3oqsd1",
+        "token_use": "id",
+        "email_verified": "true",
+        "auth_time": "1533244913",
+        "exp": "Thu Aug 02 21:41:53 UTC 2018",
+        "iat": "Thu Aug 02 20:41:53 UTC 2018",
+        "cognito:username": username,
+        "email": format!("{username}@example.com"),
+    });
+    if !groups.is_empty() {
+        claims["cognito:groups"] = json!(groups.join(","));
+    }
+    claims
+}
+
+/// What the router answered.
+#[derive(Debug)]
+pub struct Reply {
+    pub status: StatusCode,
+    pub headers: HeaderMap,
+    pub body: Value,
+}
+
+impl Reply {
+    pub fn message(&self) -> &str {
+        self.body["message"].as_str().unwrap_or_else(|| panic!("no message in {}", self.body))
+    }
+
+    /// Asserts a status and an error message, and that the response is JSON with CORS headers.
+    pub fn assert_error(&self, status: u16, message: &str) {
+        assert_eq!(self.status.as_u16(), status, "body: {}", self.body);
+        assert_eq!(self.message(), message);
+        self.assert_json_with_cors();
+    }
+
+    pub fn assert_ok(&self) -> &Value {
+        assert_eq!(self.status, StatusCode::OK, "body: {}", self.body);
+        self.assert_json_with_cors();
+        &self.body
+    }
+
+    pub fn assert_json_with_cors(&self) {
+        assert_eq!(self.headers["content-type"], "application/json");
+        assert!(self.headers.contains_key("access-control-allow-origin"), "no CORS headers: {:?}", self.headers);
+        assert_eq!(self.headers["access-control-allow-headers"], "Origin, X-Requested-With, Content-Type, Accept");
+    }
+}
+
+/// Converts the event with `lambda_http` exactly as the Lambda runtime does, and sends it through the router.
+pub async fn send(router: &Router, event: Event) -> Reply {
+    let request = lambda_http::request::from_str(&event.0.to_string()).expect("a valid API Gateway event");
+    let response = router.clone().oneshot(request.map(axum::body::Body::new)).await.unwrap();
+    let (parts, body) = response.into_parts();
+    let bytes = axum::body::to_bytes(body, usize::MAX).await.unwrap();
+    let body = serde_json::from_slice(&bytes)
+        .unwrap_or_else(|e| panic!("response body is not JSON ({e}): {}", String::from_utf8_lossy(&bytes)));
+    Reply { status: parts.status, headers: parts.headers, body }
+}
