@@ -5,7 +5,7 @@
 use std::time::Duration;
 
 use e2e::{REGION, cognito, moto_endpoint, pool_with_bob, temp_dir, workspace_binary};
-use local_cloud::runtime_api::{FunctionPool, FunctionSpec, InvokeError};
+use local_gateway::runtime_api::{FunctionPool, FunctionSpec, InvokeError};
 use serde_json::{Value, json};
 
 const SAMPLE_EVENT: &str = include_str!("../../crates/admin-api/tests/fixtures/apigw-rest-cognito-event.json");

@@ -81,12 +81,32 @@ impl MotoInstall {
         Ok(())
     }
 
-    /// Starts moto on 127.0.0.1 on a free port and waits until it answers. Its output goes to `log`.
+    fn command(&self, port: u16) -> Command {
+        let mut command = Command::new(self.server_binary());
+        command.args(["-H", "127.0.0.1", "-p", &port.to_string()]);
+        command
+    }
+
+    /// Starts moto in the background, in its own process group, to outlive this process; waits until it answers.
+    /// Returns its pid and port.
+    pub fn start_detached(&self, log: &Path) -> Result<(u32, u16), MotoError> {
+        let port = free_port()?;
+        let pid = crate::processes::spawn_detached(&mut self.command(port), log).map_err(MotoError::Spawn)?;
+        let timeout = Duration::from_secs(30);
+        if !wait_until_answers(port, timeout) {
+            crate::processes::terminate_group(pid, Duration::from_secs(2));
+            return Err(MotoError::NotReady(format!("http://127.0.0.1:{port}"), timeout, log.to_owned()));
+        }
+        Ok((pid, port))
+    }
+
+    /// Starts moto on 127.0.0.1 on a free port and waits until it answers. Its output goes to `log`; it stops when
+    /// the returned handle is stopped.
     pub fn start(&self, log: &Path) -> Result<RunningMoto, MotoError> {
         let port = free_port()?;
         let log_file = std::fs::File::create(log)?;
-        let child = Command::new(self.server_binary())
-            .args(["-H", "127.0.0.1", "-p", &port.to_string()])
+        let child = self
+            .command(port)
             .stdin(Stdio::null())
             .stdout(log_file.try_clone()?)
             .stderr(log_file)
@@ -121,12 +141,6 @@ impl RunningMoto {
             let _ = child.kill();
             let _ = child.wait();
         }
-    }
-
-    /// Leaves moto running after this process exits (for `deploy`, which records its pid).
-    pub fn detach(mut self) -> (u32, u16) {
-        self.child = None;
-        (self.pid, self.port)
     }
 }
 

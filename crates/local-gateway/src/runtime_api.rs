@@ -16,6 +16,7 @@ use axum::extract::{Path, State};
 use axum::http::{HeaderMap, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
+use serde::{Deserialize, Serialize};
 use serde_json::Value;
 use tokio::net::TcpListener;
 use tokio::process::{Child, Command};
@@ -25,7 +26,7 @@ use tokio::task::JoinHandle;
 const PREFIX: &str = "/2018-06-01/runtime";
 
 /// What to run, and how.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct FunctionSpec {
     /// The `bootstrap` executable.
     pub binary: PathBuf,

@@ -1,0 +1,406 @@
+//! The project config, `admin-queries.toml`: environments, the user pool and its groups, the admin API, the
+//! Lambda. Unknown keys are errors, and every error names the key and says what to write.
+
+use std::collections::BTreeMap;
+use std::path::Path;
+
+use serde::{Deserialize, Serialize};
+
+/// The file name, at the workspace root.
+pub const FILE_NAME: &str = "admin-queries.toml";
+
+/// The name of the built-in environment on this machine (moto and the local gateway).
+pub const LOCAL: &str = "local";
+
+/// The whole config.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Config {
+    /// Names the stacks and resources: lowercase letters, digits and `-`.
+    pub project: String,
+    #[serde(default)]
+    pub environments: BTreeMap<String, Environment>,
+    #[serde(default)]
+    pub user_pool: UserPool,
+    #[serde(default)]
+    pub admin_api: AdminApi,
+    #[serde(default)]
+    pub lambda: Lambda,
+}
+
+/// One place the API is deployed to.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Environment {
+    /// The AWS region; `us-east-1` for `local` when absent.
+    pub region: Option<String>,
+    /// The CloudFormation stack; `<project>-<environment>` when absent.
+    pub stack: Option<String>,
+    /// Keep the user pool (and its users) when the stack is deleted or the pool would be replaced.
+    #[serde(default)]
+    pub retain_user_pool: bool,
+}
+
+/// How users sign in.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum UsernameAttribute {
+    Email,
+    PhoneNumber,
+}
+
+/// The user pool and its groups.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct UserPool {
+    /// Sign in with these instead of a user name. Empty: a user name.
+    #[serde(default)]
+    pub username_attributes: Vec<UsernameAttribute>,
+    /// Adopt this existing pool instead of creating one; it is never modified.
+    pub existing: Option<String>,
+    #[serde(default = "default_groups")]
+    pub groups: Vec<Group>,
+}
+
+impl Default for UserPool {
+    fn default() -> Self {
+        Self { username_attributes: Vec::new(), existing: None, groups: default_groups() }
+    }
+}
+
+fn default_groups() -> Vec<Group> {
+    vec![Group { name: "Admins".to_owned(), precedence: Some(1), description: None }]
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Group {
+    pub name: String,
+    /// Lower wins when a user is in several groups.
+    pub precedence: Option<i32>,
+    pub description: Option<String>,
+}
+
+/// Which token the API accepts.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum TokenKind {
+    /// Access tokens with the scope `aws.cognito.signin.user.admin` (Amplify's default).
+    #[default]
+    Access,
+    /// ID tokens (Hosted UI apps).
+    Id,
+}
+
+/// The admin API.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct AdminApi {
+    /// Only members of this group may administer. Absent: any signed-in user may (Amplify's "No").
+    pub restrict_to_group: Option<String>,
+    #[serde(default)]
+    pub token: TokenKind,
+    #[serde(default = "default_cors")]
+    pub cors_origins: Vec<String>,
+}
+
+impl Default for AdminApi {
+    fn default() -> Self {
+        Self { restrict_to_group: Some("Admins".to_owned()), token: TokenKind::Access, cors_origins: default_cors() }
+    }
+}
+
+fn default_cors() -> Vec<String> {
+    vec!["*".to_owned()]
+}
+
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Architecture {
+    #[default]
+    Arm64,
+    X86_64,
+}
+
+/// The function.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Lambda {
+    #[serde(default)]
+    pub architecture: Architecture,
+    #[serde(default = "default_memory")]
+    pub memory_mb: u32,
+    #[serde(default = "default_timeout")]
+    pub timeout_s: u32,
+}
+
+impl Default for Lambda {
+    fn default() -> Self {
+        Self { architecture: Architecture::Arm64, memory_mb: default_memory(), timeout_s: default_timeout() }
+    }
+}
+
+fn default_memory() -> u32 {
+    128
+}
+
+fn default_timeout() -> u32 {
+    25
+}
+
+/// A config that cannot be used, with the key at fault and what to write instead.
+#[derive(Debug, thiserror::Error, PartialEq, Eq)]
+pub enum ConfigError {
+    #[error("{path} was not found\nhelp: run `cargo xtask add-auth` to write one, or copy the example in the README")]
+    Missing { path: String },
+    #[error("{path} could not be read: {reason}")]
+    Unreadable { path: String, reason: String },
+    #[error("{path}: {message}")]
+    Syntax { path: String, message: String },
+    #[error("{path}: `{key}` {problem}\nhelp: {help}")]
+    Invalid { path: String, key: String, problem: String, help: String },
+    #[error("there is no environment `{name}` in {path}\nhelp: add a `[environments.{name}]` table, or use one of: {known}")]
+    UnknownEnvironment { path: String, name: String, known: String },
+}
+
+impl Config {
+    /// Reads and validates `path`.
+    pub fn load(path: &Path) -> Result<Self, ConfigError> {
+        let shown = path.display().to_string();
+        let text = std::fs::read_to_string(path).map_err(|e| match e.kind() {
+            std::io::ErrorKind::NotFound => ConfigError::Missing { path: shown.clone() },
+            _ => ConfigError::Unreadable { path: shown.clone(), reason: e.to_string() },
+        })?;
+        Self::parse(&text, &shown)
+    }
+
+    /// Parses and validates config text; `path` names it in errors.
+    pub fn parse(text: &str, path: &str) -> Result<Self, ConfigError> {
+        let config: Self =
+            toml::from_str(text).map_err(|e| ConfigError::Syntax { path: path.to_owned(), message: e.to_string() })?;
+        config.validate(path)?;
+        Ok(config)
+    }
+
+    fn validate(&self, path: &str) -> Result<(), ConfigError> {
+        let invalid = |key: &str, problem: String, help: &str| ConfigError::Invalid {
+            path: path.to_owned(),
+            key: key.to_owned(),
+            problem,
+            help: help.to_owned(),
+        };
+        let name_ok = |s: &str| {
+            !s.is_empty()
+                && s.len() <= 40
+                && s.starts_with(|c: char| c.is_ascii_lowercase())
+                && s.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-')
+        };
+        if !name_ok(&self.project) {
+            return Err(invalid(
+                "project",
+                format!("is {:?}, which cannot name stacks and resources", self.project),
+                "use up to 40 lowercase letters, digits and `-`, starting with a letter, e.g. project = \"myapp\"",
+            ));
+        }
+        for (name, env) in &self.environments {
+            let key = format!("environments.{name}");
+            if !name_ok(name) || name.len() > 20 {
+                return Err(invalid(&key, "is not a usable environment name".into(), "use up to 20 lowercase letters, digits and `-` (it becomes the API's stage)"));
+            }
+            if let Some(region) = &env.region {
+                let parts: Vec<&str> = region.split('-').collect();
+                let ok = parts.len() >= 3
+                    && parts.iter().all(|p| !p.is_empty() && p.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit()))
+                    && parts.last().is_some_and(|p| p.chars().all(|c| c.is_ascii_digit()));
+                if !ok {
+                    return Err(invalid(&format!("{key}.region"), format!("is {region:?}, which is not an AWS region"), "write a region code such as \"eu-west-1\""));
+                }
+            }
+            if let Some(stack) = &env.stack {
+                let ok = stack.len() <= 128
+                    && stack.starts_with(|c: char| c.is_ascii_alphabetic())
+                    && stack.chars().all(|c| c.is_ascii_alphanumeric() || c == '-');
+                if !ok {
+                    return Err(invalid(&format!("{key}.stack"), format!("is {stack:?}, which CloudFormation refuses"), "use letters, digits and `-`, starting with a letter (at most 128)"));
+                }
+            }
+        }
+        let pool = &self.user_pool;
+        let mut seen = std::collections::BTreeSet::new();
+        for attribute in &pool.username_attributes {
+            if !seen.insert(attribute) {
+                return Err(invalid("user_pool.username_attributes", format!("lists {attribute:?} twice"), "list each of \"email\" and \"phone_number\" at most once"));
+            }
+        }
+        if let Some(existing) = &pool.existing {
+            let ok = existing.split_once('_').is_some_and(|(r, id)| !r.is_empty() && !id.is_empty() && id.chars().all(|c| c.is_ascii_alphanumeric()));
+            if !ok {
+                return Err(invalid("user_pool.existing", format!("is {existing:?}, which is not a user pool id"), "write the pool's id as the Cognito console shows it, e.g. \"eu-west-1_AbCdEf123\""));
+            }
+        }
+        let mut names = std::collections::BTreeSet::new();
+        for (i, group) in pool.groups.iter().enumerate() {
+            let key = format!("user_pool.groups[{i}]");
+            if group.name.is_empty() || group.name.chars().count() > 128 || group.name.chars().any(char::is_whitespace) {
+                return Err(invalid(&format!("{key}.name"), format!("is {:?}, which Cognito refuses as a group name", group.name), "use 1 to 128 characters without spaces, e.g. name = \"Admins\""));
+            }
+            if !names.insert(group.name.as_str()) {
+                return Err(invalid(&format!("{key}.name"), format!("repeats the group {:?}", group.name), "list each group once"));
+            }
+            if group.precedence.is_some_and(|p| p < 0) {
+                return Err(invalid(&format!("{key}.precedence"), "is negative".into(), "use 0 or more; lower wins"));
+            }
+        }
+        let api = &self.admin_api;
+        if let Some(group) = &api.restrict_to_group {
+            if group.is_empty() || group.chars().any(char::is_whitespace) {
+                return Err(invalid("admin_api.restrict_to_group", format!("is {group:?}, which is not a group name"), "name the group that may administer, e.g. \"Admins\", or remove the key to let every signed-in user administer"));
+            }
+        }
+        if api.cors_origins.is_empty() {
+            return Err(invalid("admin_api.cors_origins", "is empty".into(), "write [\"*\"], or the origins of your admin app, e.g. [\"https://admin.example.com\"]"));
+        }
+        for origin in &api.cors_origins {
+            let ok = origin == "*"
+                || ((origin.starts_with("https://") || origin.starts_with("http://"))
+                    && !origin.ends_with('/')
+                    && !origin.contains(',')
+                    && !origin.contains(char::is_whitespace));
+            if !ok {
+                return Err(invalid("admin_api.cors_origins", format!("has {origin:?}, which is not an origin"), "write \"*\" or scheme://host[:port] without a path or trailing slash, e.g. \"https://admin.example.com\""));
+            }
+        }
+        let lambda = &self.lambda;
+        if !(128..=10240).contains(&lambda.memory_mb) {
+            return Err(invalid("lambda.memory_mb", format!("is {}", lambda.memory_mb), "Lambda allows 128 to 10240 MB; 128 is plenty for this function"));
+        }
+        if !(1..=29).contains(&lambda.timeout_s) {
+            return Err(invalid("lambda.timeout_s", format!("is {}", lambda.timeout_s), "use 1 to 29 seconds: API Gateway gives up on an integration after 29"));
+        }
+        Ok(())
+    }
+
+    /// The environment called `name`. `local` exists even when the file does not list it.
+    pub fn environment(&self, name: &str, path: &str) -> Result<Environment, ConfigError> {
+        match self.environments.get(name) {
+            Some(env) => Ok(env.clone()),
+            None if name == LOCAL => Ok(Environment::default()),
+            None => {
+                let mut known: Vec<&str> = self.environments.keys().map(String::as_str).collect();
+                if !known.contains(&LOCAL) {
+                    known.insert(0, LOCAL);
+                }
+                Err(ConfigError::UnknownEnvironment { path: path.to_owned(), name: name.to_owned(), known: known.join(", ") })
+            }
+        }
+    }
+
+    /// Every group the pool must have: the listed ones, plus the administering group if it is not listed (it is
+    /// created on the next deploy).
+    pub fn effective_groups(&self) -> Vec<Group> {
+        let mut groups = self.user_pool.groups.clone();
+        if let Some(admin) = &self.admin_api.restrict_to_group {
+            if !groups.iter().any(|g| &g.name == admin) {
+                groups.push(Group { name: admin.clone(), precedence: None, description: None });
+            }
+        }
+        groups
+    }
+}
+
+impl Environment {
+    pub fn region(&self) -> &str {
+        self.region.as_deref().unwrap_or("us-east-1")
+    }
+}
+
+/// The config a new project starts with: an `Admins` group, the API restricted to it, access tokens.
+pub const DEFAULT_CONFIG: &str = r#"# Admin Queries: the admin API for your Cognito users and groups.
+# `cargo xtask deploy` deploys the `local` environment (moto and a local API Gateway on this machine);
+# `cargo xtask deploy --env dev` deploys to AWS.
+project = "myapp"
+
+[environments.local]                 # built in: moto + the local gateway on 127.0.0.1
+
+[environments.dev]
+region = "eu-west-1"
+retain_user_pool = false             # ephemeral: teardown deletes everything
+
+[environments.prod]
+region = "eu-west-1"
+retain_user_pool = true              # the pool survives teardown; Cognito deletion protection on
+
+[user_pool]
+username_attributes = []             # [] = sign in with a user name; or ["email"], ["phone_number"]
+groups = [{ name = "Admins", precedence = 1 }]
+
+[admin_api]
+restrict_to_group = "Admins"         # remove to let every signed-in user administer every user
+token = "access"                     # access | id (for Hosted UI apps that send the ID token)
+cors_origins = ["*"]                 # or your admin app's origins, e.g. ["https://admin.example.com"]
+
+[lambda]
+architecture = "arm64"               # arm64 | x86_64
+memory_mb = 128
+timeout_s = 25
+"#;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn parse(text: &str) -> Result<Config, ConfigError> {
+        Config::parse(text, "admin-queries.toml")
+    }
+
+    #[test]
+    fn the_default_config_is_valid_and_restricted_to_admins() {
+        let config = parse(DEFAULT_CONFIG).unwrap();
+        assert_eq!(config.admin_api.restrict_to_group.as_deref(), Some("Admins"));
+        assert_eq!(config.admin_api.token, TokenKind::Access);
+        assert_eq!(config.user_pool.groups[0].name, "Admins");
+        assert!(config.environments.contains_key("local"));
+    }
+
+    #[test]
+    fn unknown_keys_are_errors_that_name_the_key() {
+        let err = parse("project = \"a\"\n[admin_api]\nrestrict_to = \"Admins\"\n").unwrap_err().to_string();
+        assert!(err.contains("restrict_to"), "{err}");
+        assert!(err.contains("restrict_to_group"), "it lists the known keys: {err}");
+    }
+
+    #[test]
+    fn bad_values_name_the_key_and_say_what_to_write() {
+        let cases = [
+            ("project = \"My App\"", "`project`"),
+            ("project = \"a\"\n[lambda]\ntimeout_s = 30", "`lambda.timeout_s`"),
+            ("project = \"a\"\n[lambda]\nmemory_mb = 64", "`lambda.memory_mb`"),
+            ("project = \"a\"\n[admin_api]\ncors_origins = [\"admin.example.com/\"]", "`admin_api.cors_origins`"),
+            ("project = \"a\"\n[environments.dev]\nregion = \"Ireland\"", "`environments.dev.region`"),
+            ("project = \"a\"\n[user_pool]\ngroups = [{ name = \"A\" }, { name = \"A\" }]", "`user_pool.groups[1].name`"),
+            ("project = \"a\"\n[user_pool]\nexisting = \"abc\"", "`user_pool.existing`"),
+        ];
+        for (text, key) in cases {
+            let err = parse(text).unwrap_err().to_string();
+            assert!(err.contains(key), "{text}: {err}");
+            assert!(err.contains("help: "), "{text}: {err}");
+        }
+        let err = parse("project = \"a\"\n[admin_api]\ntoken = \"jwt\"").unwrap_err().to_string();
+        assert!(err.contains("token") && err.contains("access"), "{err}");
+    }
+
+    #[test]
+    fn local_exists_without_being_listed_and_others_must_be() {
+        let config = parse("project = \"a\"").unwrap();
+        assert_eq!(config.environment("local", "f").unwrap().region(), "us-east-1");
+        let err = config.environment("prod", "f").unwrap_err().to_string();
+        assert!(err.contains("[environments.prod]"), "{err}");
+    }
+
+    #[test]
+    fn the_admin_group_is_created_when_not_listed() {
+        let config = parse("project = \"a\"\n[user_pool]\ngroups = []\n[admin_api]\nrestrict_to_group = \"Ops\"").unwrap();
+        let names: Vec<String> = config.effective_groups().into_iter().map(|g| g.name).collect();
+        assert_eq!(names, vec!["Ops"]);
+    }
+}
