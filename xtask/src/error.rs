@@ -1,5 +1,7 @@
-//! The one error type of the command line, each kind with its own exit code.
+//! The one error type of the command line. Each kind has its own exit code, and each message says what to do.
 
+use deploy::config::ConfigError;
+use local_cloud::cognito::ApplyError;
 use local_cloud::moto::MotoError;
 
 #[derive(Debug, thiserror::Error)]
@@ -7,22 +9,49 @@ pub enum Error {
     /// A command we ran failed; it has said why on its own output.
     #[error("`{command}` failed ({status})")]
     CommandFailed { command: String, status: String },
-    /// The tests ran and some failed.
     #[error("tests failed")]
     TestsFailed,
     #[error(transparent)]
     Moto(#[from] MotoError),
+    #[error(transparent)]
+    Config(#[from] ConfigError),
+    #[error("the `{env}` environment is not deployed\nhelp: run `cargo xtask deploy --env {env}` first")]
+    NotDeployed { env: String },
+    #[error("{0}")]
+    Usage(String),
+    #[error(transparent)]
+    Apply(#[from] ApplyError),
+    #[error("{0}")]
+    Cognito(String),
+    #[error("the local gateway did not start: {reason}\nits log: {log}")]
+    Gateway { reason: String, log: String },
+    #[error("deploying to AWS (`--env {env}`) is not available in this version; the `local` environment is\nhelp: run `cargo xtask deploy` for the local environment")]
+    AwsNotAvailable { env: String },
     #[error("{0}")]
     Io(#[from] std::io::Error),
 }
 
 impl Error {
-    /// 1: tests or a build failed; 3: the machine lacks something (Python, moto); 4: I/O.
+    /// 0 success; 1 a build or the tests failed; 2 bad arguments (also clap's); 3 missing tooling (Python, moto);
+    /// 4 I/O; 5 invalid config; 6 not deployed; 7 Cognito or the gateway refused or failed; 8 not available.
     pub fn exit_code(&self) -> u8 {
         match self {
             Self::CommandFailed { .. } | Self::TestsFailed => 1,
+            Self::Usage(_) => 2,
             Self::Moto(_) => 3,
             Self::Io(_) => 4,
+            Self::Config(_) => 5,
+            Self::NotDeployed { .. } => 6,
+            Self::Apply(_) | Self::Cognito(_) | Self::Gateway { .. } => 7,
+            Self::AwsNotAvailable { .. } => 8,
         }
     }
+}
+
+/// Renders an AWS SDK error with its causes.
+pub fn cognito<E: std::error::Error + Send + Sync + 'static, R: std::fmt::Debug>(
+    what: &str,
+    error: aws_sdk_cognitoidentityprovider::error::SdkError<E, R>,
+) -> Error {
+    Error::Cognito(format!("{what}: {}", aws_sdk_cognitoidentityprovider::error::DisplayErrorContext(&error)))
 }

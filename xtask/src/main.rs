@@ -1,31 +1,91 @@
 //! `cargo xtask`: the project's command line. Each subcommand is one module; this file parses and dispatches.
 
+mod deploy_local;
 mod error;
+mod gateway;
 mod lambda;
 mod project;
+mod state;
+mod status;
+mod target;
 mod test;
+mod user;
 
 use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
+use deploy::config::LOCAL;
 
+use crate::error::Error;
+use crate::project::progress;
 
 /// Admin Queries for Cognito, without the Amplify CLI.
+///
+/// Start with `cargo xtask deploy`: it runs the admin API on this machine (moto stands in for Cognito, a local API
+/// Gateway verifies every token) and prints how to call it.
 #[derive(Debug, Parser)]
-#[command(name = "cargo xtask", bin_name = "cargo xtask", version, about, long_about = None)]
+#[command(name = "cargo xtask", bin_name = "cargo xtask", version, about)]
 struct Cli {
     #[command(subcommand)]
     command: Command,
 }
 
+/// Options every environment command takes.
+#[derive(Debug, Clone, clap::Args)]
+pub struct Common {
+    /// The environment, from `admin-queries.toml`. `local` runs on this machine and needs no AWS account.
+    #[arg(long, default_value = LOCAL, global = true)]
+    pub env: String,
+    /// Print the result as JSON on stdout (progress still goes to stderr).
+    #[arg(long, global = true)]
+    pub json: bool,
+}
+
 #[derive(Debug, Subcommand)]
 enum Command {
+    /// Deploy an environment: the user pool, groups and app client, the admin API and its function; write the
+    /// outputs files Amplify clients read.
+    ///
+    /// For `local` (the default) it installs and starts moto, applies the pool to it, builds `bootstrap` for this
+    /// machine, and starts the local gateway in the background. Running it again changes only what changed.
+    Deploy(DeployArgs),
+    /// Stop and remove a deployment. For `local`: stops the gateway and moto, removes the local state and outputs.
+    Teardown(Common),
+    /// Show what runs for an environment and where.
+    Status(Common),
+    /// Manage users of an environment's pool.
+    #[command(subcommand)]
+    User(UserCommand),
+    /// Sign a user in and print their access token (or ID token with --id), for the `Authorization` header.
+    ///
+    /// Example: curl -H "Authorization: $(cargo xtask token alice)" http://127.0.0.1:PORT/local/listUsers
+    Token(user::TokenArgs),
     /// Run every test: installs and starts moto (the local AWS emulator) unless MOTO_ENDPOINT points at one.
     ///
     /// Arguments after `--` go to `cargo test`, e.g. `cargo xtask test -- -p admin-api listUsers`.
     Test(test::Args),
     /// Build the Lambda's `bootstrap` binary in release mode (`-p admin-api` only) and report its size.
     BuildLambda(lambda::Args),
+    /// Serve the local gateway in the foreground (what `deploy` starts in the background).
+    #[command(hide = true)]
+    ServeGateway(gateway::Args),
+}
+
+#[derive(Debug, clap::Args)]
+struct DeployArgs {
+    /// How many function instances the local gateway may run at once.
+    #[arg(long, default_value_t = 2, value_parser = clap::value_parser!(u16).range(1..=64))]
+    instances: u16,
+    #[command(flatten)]
+    common: Common,
+}
+
+#[derive(Debug, Subcommand)]
+enum UserCommand {
+    /// Create a user with a permanent password, optionally in groups.
+    ///
+    /// Example: cargo xtask user create alice --group Admins
+    Create(user::CreateArgs),
 }
 
 fn main() -> ExitCode {
@@ -33,6 +93,12 @@ fn main() -> ExitCode {
     let result = match cli.command {
         Command::Test(args) => test::run(&args),
         Command::BuildLambda(args) => lambda::run(&args).map(|_| ()),
+        Command::ServeGateway(args) => gateway::run(&args),
+        Command::Deploy(args) => runtime().and_then(|rt| rt.block_on(deploy(&args))),
+        Command::Teardown(common) => teardown(&common),
+        Command::Status(common) => status::run(&common),
+        Command::User(UserCommand::Create(args)) => runtime().and_then(|rt| rt.block_on(user::create(&args))),
+        Command::Token(args) => runtime().and_then(|rt| rt.block_on(user::token(&args))),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,
@@ -41,4 +107,69 @@ fn main() -> ExitCode {
             ExitCode::from(error.exit_code())
         }
     }
+}
+
+fn runtime() -> Result<tokio::runtime::Runtime, Error> {
+    Ok(tokio::runtime::Builder::new_current_thread().enable_all().build()?)
+}
+
+async fn deploy(args: &DeployArgs) -> Result<(), Error> {
+    let env = &args.common.env;
+    let (config, _environment) = project::load(env)?;
+    if env != LOCAL {
+        return Err(Error::AwsNotAvailable { env: env.clone() });
+    }
+    let started = std::time::Instant::now();
+    let deployed = deploy_local::deploy(env, &config, usize::from(args.instances)).await?;
+    let state = &deployed.state;
+    if args.common.json {
+        let out = serde_json::json!({
+            "environment": env,
+            "endpoint": deployed.url,
+            "userPoolId": state.user_pool_id,
+            "clientId": state.client_id,
+            "region": state.region,
+            "cognitoEndpoint": state.moto.as_ref().map(state::Process::endpoint),
+            "changes": deployed.changes,
+            "outputs": deployed.outputs,
+        });
+        println!("{out}");
+        return Ok(());
+    }
+    if deployed.changes.is_empty() {
+        progress("No changes: everything was already up to date");
+    }
+    for change in &deployed.changes {
+        progress(change);
+    }
+    let group = config.admin_api.restrict_to_group.as_deref().unwrap_or("Admins");
+    println!();
+    println!("Deployed `{env}` in {:.1} s", started.elapsed().as_secs_f64());
+    println!("  Admin API:  {}", deployed.url);
+    println!("  User pool:  {} (client {})", state.user_pool_id.as_deref().unwrap_or(""), state.client_id.as_deref().unwrap_or(""));
+    println!("  Outputs:    {}", project::outputs_dir(env).display());
+    println!();
+    println!("Next:");
+    println!("  cargo xtask user create alice --group {group}");
+    println!("  cargo xtask token alice");
+    println!("  curl -H \"Authorization: $(cargo xtask token alice)\" {}/listUsers", deployed.url);
+    Ok(())
+}
+
+fn teardown(common: &Common) -> Result<(), Error> {
+    if common.env != LOCAL {
+        return Err(Error::AwsNotAvailable { env: common.env.clone() });
+    }
+    let stopped = deploy_local::teardown(&common.env)?;
+    if common.json {
+        println!("{}", serde_json::json!({ "environment": common.env, "stopped": stopped }));
+    } else if stopped.is_empty() {
+        progress(&format!("Nothing to tear down: `{}` was not deployed", common.env));
+    } else {
+        for line in &stopped {
+            progress(line);
+        }
+        progress(&format!("Tore down `{}`", common.env));
+    }
+    Ok(())
 }

@@ -1,7 +1,9 @@
-//! Where things are: the workspace root, its state directory, cargo.
+//! Where things are: the workspace root, the config, the state and outputs directories, cargo.
 
 use std::path::PathBuf;
 use std::process::Command;
+
+use deploy::config::{Config, Environment};
 
 use crate::error::Error;
 
@@ -16,11 +18,34 @@ pub fn state_dir() -> PathBuf {
     root().join(".admin-queries")
 }
 
+/// The state of one environment: `.admin-queries/<env>/`.
+pub fn env_dir(env: &str) -> PathBuf {
+    state_dir().join(env)
+}
+
+/// The outputs files of one environment: `outputs/<env>/`.
+pub fn outputs_dir(env: &str) -> PathBuf {
+    root().join("outputs").join(env)
+}
+
+/// The project's config, validated, and the environment `env` of it.
+pub fn load(env: &str) -> Result<(Config, Environment), Error> {
+    let path = root().join(deploy::config::FILE_NAME);
+    let config = Config::load(&path)?;
+    let environment = config.environment(env, &path.display().to_string())?;
+    Ok((config, environment))
+}
+
 /// The cargo that runs us.
 pub fn cargo() -> Command {
     let mut command = Command::new(std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into()));
     command.current_dir(root());
     command
+}
+
+/// The target directory cargo builds into.
+pub fn target_dir() -> PathBuf {
+    std::env::var_os("CARGO_TARGET_DIR").map_or_else(|| root().join("target"), |dir| root().join(dir))
 }
 
 /// Runs `command`, failing with its rendering when it exits non-zero.
@@ -40,4 +65,9 @@ pub fn render(command: &Command) -> String {
         text.push_str(&arg.to_string_lossy());
     }
     text
+}
+
+/// Progress for a person, on stderr; the results a program reads go to stdout.
+pub fn progress(message: &str) {
+    eprintln!("• {message}");
 }

@@ -1,7 +1,9 @@
 //! The local environment's AWS side, for running Admin Queries on this machine without an AWS account.
 //!
+//! - [`cognito`]: applies the user pool, groups and app client through the Cognito API, idempotently.
 //! - [`moto`]: installs the moto AWS emulator into a virtualenv and runs it on 127.0.0.1.
 //! - [`processes`]: background processes that outlive the command that started them (moto, the gateway).
 
+pub mod cognito;
 pub mod moto;
 pub mod processes;
