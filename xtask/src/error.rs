@@ -15,7 +15,9 @@ pub enum Error {
     Moto(#[from] MotoError),
     #[error(transparent)]
     Config(#[from] ConfigError),
-    #[error("the `{env}` environment is not deployed\nhelp: run `cargo xtask deploy --env {env}` first")]
+    #[error(
+        "the `{env}` environment is not deployed\nhelp: run `cargo xtask deploy --env {env}` first"
+    )]
     NotDeployed { env: String },
     #[error("{0}")]
     Usage(String),
@@ -25,7 +27,9 @@ pub enum Error {
     Cognito(String),
     #[error("the local gateway did not start: {reason}\nits log: {log}")]
     Gateway { reason: String, log: String },
-    #[error("deploying to AWS (`--env {env}`) is not available in this version; the `local` environment is\nhelp: run `cargo xtask deploy` for the local environment")]
+    #[error(
+        "deploying to AWS (`--env {env}`) is not available in this version; the `local` environment is\nhelp: run `cargo xtask deploy` for the local environment"
+    )]
     AwsNotAvailable { env: String },
     #[error("{0}")]
     Io(#[from] std::io::Error),
@@ -53,5 +57,8 @@ pub fn cognito<E: std::error::Error + Send + Sync + 'static, R: std::fmt::Debug>
     what: &str,
     error: aws_sdk_cognitoidentityprovider::error::SdkError<E, R>,
 ) -> Error {
-    Error::Cognito(format!("{what}: {}", aws_sdk_cognitoidentityprovider::error::DisplayErrorContext(&error)))
+    Error::Cognito(format!(
+        "{what}: {}",
+        aws_sdk_cognitoidentityprovider::error::DisplayErrorContext(&error)
+    ))
 }

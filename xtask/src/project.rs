@@ -10,27 +10,36 @@ use crate::error::Error;
 /// The workspace root, wherever the command is run from.
 pub fn root() -> PathBuf {
     let manifest_dir = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
-    manifest_dir.parent().map(PathBuf::from).unwrap_or(manifest_dir)
+    manifest_dir
+        .parent()
+        .map(PathBuf::from)
+        .unwrap_or(manifest_dir)
 }
 
-/// Local state (moto's virtualenv, pids, logs): `.admin-queries/`, git-ignored.
-pub fn state_dir() -> PathBuf {
+/// Tools installed for the workspace (moto's virtualenv), shared by every project directory: `.admin-queries/`.
+pub fn tools_dir() -> PathBuf {
     root().join(".admin-queries")
 }
 
-/// The state of one environment: `.admin-queries/<env>/`.
-pub fn env_dir(env: &str) -> PathBuf {
-    state_dir().join(env)
+/// The directory with `admin-queries.toml`, the state and the outputs: the workspace root, unless
+/// `ADMIN_QUERIES_PROJECT_DIR` names another (the end-to-end tests use a directory of their own).
+pub fn project_dir() -> PathBuf {
+    std::env::var_os("ADMIN_QUERIES_PROJECT_DIR").map_or_else(root, PathBuf::from)
 }
 
-/// The outputs files of one environment: `outputs/<env>/`.
+/// The state of one environment (pids, ports, logs): `<project>/.admin-queries/<env>/`, git-ignored.
+pub fn env_dir(env: &str) -> PathBuf {
+    project_dir().join(".admin-queries").join(env)
+}
+
+/// The outputs files of one environment: `<project>/outputs/<env>/`.
 pub fn outputs_dir(env: &str) -> PathBuf {
-    root().join("outputs").join(env)
+    project_dir().join("outputs").join(env)
 }
 
 /// The project's config, validated, and the environment `env` of it.
 pub fn load(env: &str) -> Result<(Config, Environment), Error> {
-    let path = root().join(deploy::config::FILE_NAME);
+    let path = project_dir().join(deploy::config::FILE_NAME);
     let config = Config::load(&path)?;
     let environment = config.environment(env, &path.display().to_string())?;
     Ok((config, environment))
@@ -45,7 +54,8 @@ pub fn cargo() -> Command {
 
 /// The target directory cargo builds into.
 pub fn target_dir() -> PathBuf {
-    std::env::var_os("CARGO_TARGET_DIR").map_or_else(|| root().join("target"), |dir| root().join(dir))
+    std::env::var_os("CARGO_TARGET_DIR")
+        .map_or_else(|| root().join("target"), |dir| root().join(dir))
 }
 
 /// Runs `command`, failing with its rendering when it exits non-zero.
@@ -54,7 +64,10 @@ pub fn run(command: &mut Command) -> Result<(), Error> {
     if status.success() {
         Ok(())
     } else {
-        Err(Error::CommandFailed { command: render(command), status: status.to_string() })
+        Err(Error::CommandFailed {
+            command: render(command),
+            status: status.to_string(),
+        })
     }
 }
 

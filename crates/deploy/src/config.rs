@@ -64,12 +64,20 @@ pub struct UserPool {
 
 impl Default for UserPool {
     fn default() -> Self {
-        Self { username_attributes: Vec::new(), existing: None, groups: default_groups() }
+        Self {
+            username_attributes: Vec::new(),
+            existing: None,
+            groups: default_groups(),
+        }
     }
 }
 
 fn default_groups() -> Vec<Group> {
-    vec![Group { name: "Admins".to_owned(), precedence: Some(1), description: None }]
+    vec![Group {
+        name: "Admins".to_owned(),
+        precedence: Some(1),
+        description: None,
+    }]
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -106,7 +114,11 @@ pub struct AdminApi {
 
 impl Default for AdminApi {
     fn default() -> Self {
-        Self { restrict_to_group: Some("Admins".to_owned()), token: TokenKind::Access, cors_origins: default_cors() }
+        Self {
+            restrict_to_group: Some("Admins".to_owned()),
+            token: TokenKind::Access,
+            cors_origins: default_cors(),
+        }
     }
 }
 
@@ -136,7 +148,11 @@ pub struct Lambda {
 
 impl Default for Lambda {
     fn default() -> Self {
-        Self { architecture: Architecture::Arm64, memory_mb: default_memory(), timeout_s: default_timeout() }
+        Self {
+            architecture: Architecture::Arm64,
+            memory_mb: default_memory(),
+            timeout_s: default_timeout(),
+        }
     }
 }
 
@@ -151,16 +167,29 @@ fn default_timeout() -> u32 {
 /// A config that cannot be used, with the key at fault and what to write instead.
 #[derive(Debug, thiserror::Error, PartialEq, Eq)]
 pub enum ConfigError {
-    #[error("{path} was not found\nhelp: run `cargo xtask add-auth` to write one, or copy the example in the README")]
+    #[error(
+        "{path} was not found\nhelp: run `cargo xtask add-auth` to write one, or copy the example in the README"
+    )]
     Missing { path: String },
     #[error("{path} could not be read: {reason}")]
     Unreadable { path: String, reason: String },
     #[error("{path}: {message}")]
     Syntax { path: String, message: String },
     #[error("{path}: `{key}` {problem}\nhelp: {help}")]
-    Invalid { path: String, key: String, problem: String, help: String },
-    #[error("there is no environment `{name}` in {path}\nhelp: add a `[environments.{name}]` table, or use one of: {known}")]
-    UnknownEnvironment { path: String, name: String, known: String },
+    Invalid {
+        path: String,
+        key: String,
+        problem: String,
+        help: String,
+    },
+    #[error(
+        "there is no environment `{name}` in {path}\nhelp: add a `[environments.{name}]` table, or use one of: {known}"
+    )]
+    UnknownEnvironment {
+        path: String,
+        name: String,
+        known: String,
+    },
 }
 
 impl Config {
@@ -168,16 +197,23 @@ impl Config {
     pub fn load(path: &Path) -> Result<Self, ConfigError> {
         let shown = path.display().to_string();
         let text = std::fs::read_to_string(path).map_err(|e| match e.kind() {
-            std::io::ErrorKind::NotFound => ConfigError::Missing { path: shown.clone() },
-            _ => ConfigError::Unreadable { path: shown.clone(), reason: e.to_string() },
+            std::io::ErrorKind::NotFound => ConfigError::Missing {
+                path: shown.clone(),
+            },
+            _ => ConfigError::Unreadable {
+                path: shown.clone(),
+                reason: e.to_string(),
+            },
         })?;
         Self::parse(&text, &shown)
     }
 
     /// Parses and validates config text; `path` names it in errors.
     pub fn parse(text: &str, path: &str) -> Result<Self, ConfigError> {
-        let config: Self =
-            toml::from_str(text).map_err(|e| ConfigError::Syntax { path: path.to_owned(), message: e.to_string() })?;
+        let config: Self = toml::from_str(text).map_err(|e| ConfigError::Syntax {
+            path: path.to_owned(),
+            message: e.to_string(),
+        })?;
         config.validate(path)?;
         Ok(config)
     }
@@ -193,27 +229,45 @@ impl Config {
             !s.is_empty()
                 && s.len() <= 40
                 && s.starts_with(|c: char| c.is_ascii_lowercase())
-                && s.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-')
+                && s.chars()
+                    .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-')
         };
         if !name_ok(&self.project) {
             return Err(invalid(
                 "project",
-                format!("is {:?}, which cannot name stacks and resources", self.project),
+                format!(
+                    "is {:?}, which cannot name stacks and resources",
+                    self.project
+                ),
                 "use up to 40 lowercase letters, digits and `-`, starting with a letter, e.g. project = \"myapp\"",
             ));
         }
         for (name, env) in &self.environments {
             let key = format!("environments.{name}");
             if !name_ok(name) || name.len() > 20 {
-                return Err(invalid(&key, "is not a usable environment name".into(), "use up to 20 lowercase letters, digits and `-` (it becomes the API's stage)"));
+                return Err(invalid(
+                    &key,
+                    "is not a usable environment name".into(),
+                    "use up to 20 lowercase letters, digits and `-` (it becomes the API's stage)",
+                ));
             }
             if let Some(region) = &env.region {
                 let parts: Vec<&str> = region.split('-').collect();
                 let ok = parts.len() >= 3
-                    && parts.iter().all(|p| !p.is_empty() && p.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit()))
-                    && parts.last().is_some_and(|p| p.chars().all(|c| c.is_ascii_digit()));
+                    && parts.iter().all(|p| {
+                        !p.is_empty()
+                            && p.chars()
+                                .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit())
+                    })
+                    && parts
+                        .last()
+                        .is_some_and(|p| p.chars().all(|c| c.is_ascii_digit()));
                 if !ok {
-                    return Err(invalid(&format!("{key}.region"), format!("is {region:?}, which is not an AWS region"), "write a region code such as \"eu-west-1\""));
+                    return Err(invalid(
+                        &format!("{key}.region"),
+                        format!("is {region:?}, which is not an AWS region"),
+                        "write a region code such as \"eu-west-1\"",
+                    ));
                 }
             }
             if let Some(stack) = &env.stack {
@@ -221,7 +275,11 @@ impl Config {
                     && stack.starts_with(|c: char| c.is_ascii_alphabetic())
                     && stack.chars().all(|c| c.is_ascii_alphanumeric() || c == '-');
                 if !ok {
-                    return Err(invalid(&format!("{key}.stack"), format!("is {stack:?}, which CloudFormation refuses"), "use letters, digits and `-`, starting with a letter (at most 128)"));
+                    return Err(invalid(
+                        &format!("{key}.stack"),
+                        format!("is {stack:?}, which CloudFormation refuses"),
+                        "use letters, digits and `-`, starting with a letter (at most 128)",
+                    ));
                 }
             }
         }
@@ -229,36 +287,69 @@ impl Config {
         let mut seen = std::collections::BTreeSet::new();
         for attribute in &pool.username_attributes {
             if !seen.insert(attribute) {
-                return Err(invalid("user_pool.username_attributes", format!("lists {attribute:?} twice"), "list each of \"email\" and \"phone_number\" at most once"));
+                return Err(invalid(
+                    "user_pool.username_attributes",
+                    format!("lists {attribute:?} twice"),
+                    "list each of \"email\" and \"phone_number\" at most once",
+                ));
             }
         }
         if let Some(existing) = &pool.existing {
-            let ok = existing.split_once('_').is_some_and(|(r, id)| !r.is_empty() && !id.is_empty() && id.chars().all(|c| c.is_ascii_alphanumeric()));
+            let ok = existing.split_once('_').is_some_and(|(r, id)| {
+                !r.is_empty() && !id.is_empty() && id.chars().all(|c| c.is_ascii_alphanumeric())
+            });
             if !ok {
-                return Err(invalid("user_pool.existing", format!("is {existing:?}, which is not a user pool id"), "write the pool's id as the Cognito console shows it, e.g. \"eu-west-1_AbCdEf123\""));
+                return Err(invalid(
+                    "user_pool.existing",
+                    format!("is {existing:?}, which is not a user pool id"),
+                    "write the pool's id as the Cognito console shows it, e.g. \"eu-west-1_AbCdEf123\"",
+                ));
             }
         }
         let mut names = std::collections::BTreeSet::new();
         for (i, group) in pool.groups.iter().enumerate() {
             let key = format!("user_pool.groups[{i}]");
-            if group.name.is_empty() || group.name.chars().count() > 128 || group.name.chars().any(char::is_whitespace) {
-                return Err(invalid(&format!("{key}.name"), format!("is {:?}, which Cognito refuses as a group name", group.name), "use 1 to 128 characters without spaces, e.g. name = \"Admins\""));
+            if group.name.is_empty()
+                || group.name.chars().count() > 128
+                || group.name.chars().any(char::is_whitespace)
+            {
+                return Err(invalid(
+                    &format!("{key}.name"),
+                    format!("is {:?}, which Cognito refuses as a group name", group.name),
+                    "use 1 to 128 characters without spaces, e.g. name = \"Admins\"",
+                ));
             }
             if !names.insert(group.name.as_str()) {
-                return Err(invalid(&format!("{key}.name"), format!("repeats the group {:?}", group.name), "list each group once"));
+                return Err(invalid(
+                    &format!("{key}.name"),
+                    format!("repeats the group {:?}", group.name),
+                    "list each group once",
+                ));
             }
             if group.precedence.is_some_and(|p| p < 0) {
-                return Err(invalid(&format!("{key}.precedence"), "is negative".into(), "use 0 or more; lower wins"));
+                return Err(invalid(
+                    &format!("{key}.precedence"),
+                    "is negative".into(),
+                    "use 0 or more; lower wins",
+                ));
             }
         }
         let api = &self.admin_api;
-        if let Some(group) = &api.restrict_to_group {
-            if group.is_empty() || group.chars().any(char::is_whitespace) {
-                return Err(invalid("admin_api.restrict_to_group", format!("is {group:?}, which is not a group name"), "name the group that may administer, e.g. \"Admins\", or remove the key to let every signed-in user administer"));
-            }
+        if let Some(group) = &api.restrict_to_group
+            && (group.is_empty() || group.chars().any(char::is_whitespace))
+        {
+            return Err(invalid(
+                "admin_api.restrict_to_group",
+                format!("is {group:?}, which is not a group name"),
+                "name the group that may administer, e.g. \"Admins\", or remove the key to let every signed-in user administer",
+            ));
         }
         if api.cors_origins.is_empty() {
-            return Err(invalid("admin_api.cors_origins", "is empty".into(), "write [\"*\"], or the origins of your admin app, e.g. [\"https://admin.example.com\"]"));
+            return Err(invalid(
+                "admin_api.cors_origins",
+                "is empty".into(),
+                "write [\"*\"], or the origins of your admin app, e.g. [\"https://admin.example.com\"]",
+            ));
         }
         for origin in &api.cors_origins {
             let ok = origin == "*"
@@ -267,15 +358,27 @@ impl Config {
                     && !origin.contains(',')
                     && !origin.contains(char::is_whitespace));
             if !ok {
-                return Err(invalid("admin_api.cors_origins", format!("has {origin:?}, which is not an origin"), "write \"*\" or scheme://host[:port] without a path or trailing slash, e.g. \"https://admin.example.com\""));
+                return Err(invalid(
+                    "admin_api.cors_origins",
+                    format!("has {origin:?}, which is not an origin"),
+                    "write \"*\" or scheme://host[:port] without a path or trailing slash, e.g. \"https://admin.example.com\"",
+                ));
             }
         }
         let lambda = &self.lambda;
         if !(128..=10240).contains(&lambda.memory_mb) {
-            return Err(invalid("lambda.memory_mb", format!("is {}", lambda.memory_mb), "Lambda allows 128 to 10240 MB; 128 is plenty for this function"));
+            return Err(invalid(
+                "lambda.memory_mb",
+                format!("is {}", lambda.memory_mb),
+                "Lambda allows 128 to 10240 MB; 128 is plenty for this function",
+            ));
         }
         if !(1..=29).contains(&lambda.timeout_s) {
-            return Err(invalid("lambda.timeout_s", format!("is {}", lambda.timeout_s), "use 1 to 29 seconds: API Gateway gives up on an integration after 29"));
+            return Err(invalid(
+                "lambda.timeout_s",
+                format!("is {}", lambda.timeout_s),
+                "use 1 to 29 seconds: API Gateway gives up on an integration after 29",
+            ));
         }
         Ok(())
     }
@@ -290,7 +393,11 @@ impl Config {
                 if !known.contains(&LOCAL) {
                     known.insert(0, LOCAL);
                 }
-                Err(ConfigError::UnknownEnvironment { path: path.to_owned(), name: name.to_owned(), known: known.join(", ") })
+                Err(ConfigError::UnknownEnvironment {
+                    path: path.to_owned(),
+                    name: name.to_owned(),
+                    known: known.join(", "),
+                })
             }
         }
     }
@@ -299,10 +406,14 @@ impl Config {
     /// created on the next deploy).
     pub fn effective_groups(&self) -> Vec<Group> {
         let mut groups = self.user_pool.groups.clone();
-        if let Some(admin) = &self.admin_api.restrict_to_group {
-            if !groups.iter().any(|g| &g.name == admin) {
-                groups.push(Group { name: admin.clone(), precedence: None, description: None });
-            }
+        if let Some(admin) = &self.admin_api.restrict_to_group
+            && !groups.iter().any(|g| &g.name == admin)
+        {
+            groups.push(Group {
+                name: admin.clone(),
+                precedence: None,
+                description: None,
+            });
         }
         groups
     }
@@ -356,7 +467,10 @@ mod tests {
     #[test]
     fn the_default_config_is_valid_and_restricted_to_admins() {
         let config = parse(DEFAULT_CONFIG).unwrap();
-        assert_eq!(config.admin_api.restrict_to_group.as_deref(), Some("Admins"));
+        assert_eq!(
+            config.admin_api.restrict_to_group.as_deref(),
+            Some("Admins")
+        );
         assert_eq!(config.admin_api.token, TokenKind::Access);
         assert_eq!(config.user_pool.groups[0].name, "Admins");
         assert!(config.environments.contains_key("local"));
@@ -364,43 +478,78 @@ mod tests {
 
     #[test]
     fn unknown_keys_are_errors_that_name_the_key() {
-        let err = parse("project = \"a\"\n[admin_api]\nrestrict_to = \"Admins\"\n").unwrap_err().to_string();
+        let err = parse("project = \"a\"\n[admin_api]\nrestrict_to = \"Admins\"\n")
+            .unwrap_err()
+            .to_string();
         assert!(err.contains("restrict_to"), "{err}");
-        assert!(err.contains("restrict_to_group"), "it lists the known keys: {err}");
+        assert!(
+            err.contains("restrict_to_group"),
+            "it lists the known keys: {err}"
+        );
     }
 
     #[test]
     fn bad_values_name_the_key_and_say_what_to_write() {
         let cases = [
             ("project = \"My App\"", "`project`"),
-            ("project = \"a\"\n[lambda]\ntimeout_s = 30", "`lambda.timeout_s`"),
-            ("project = \"a\"\n[lambda]\nmemory_mb = 64", "`lambda.memory_mb`"),
-            ("project = \"a\"\n[admin_api]\ncors_origins = [\"admin.example.com/\"]", "`admin_api.cors_origins`"),
-            ("project = \"a\"\n[environments.dev]\nregion = \"Ireland\"", "`environments.dev.region`"),
-            ("project = \"a\"\n[user_pool]\ngroups = [{ name = \"A\" }, { name = \"A\" }]", "`user_pool.groups[1].name`"),
-            ("project = \"a\"\n[user_pool]\nexisting = \"abc\"", "`user_pool.existing`"),
+            (
+                "project = \"a\"\n[lambda]\ntimeout_s = 30",
+                "`lambda.timeout_s`",
+            ),
+            (
+                "project = \"a\"\n[lambda]\nmemory_mb = 64",
+                "`lambda.memory_mb`",
+            ),
+            (
+                "project = \"a\"\n[admin_api]\ncors_origins = [\"admin.example.com/\"]",
+                "`admin_api.cors_origins`",
+            ),
+            (
+                "project = \"a\"\n[environments.dev]\nregion = \"Ireland\"",
+                "`environments.dev.region`",
+            ),
+            (
+                "project = \"a\"\n[user_pool]\ngroups = [{ name = \"A\" }, { name = \"A\" }]",
+                "`user_pool.groups[1].name`",
+            ),
+            (
+                "project = \"a\"\n[user_pool]\nexisting = \"abc\"",
+                "`user_pool.existing`",
+            ),
         ];
         for (text, key) in cases {
             let err = parse(text).unwrap_err().to_string();
             assert!(err.contains(key), "{text}: {err}");
             assert!(err.contains("help: "), "{text}: {err}");
         }
-        let err = parse("project = \"a\"\n[admin_api]\ntoken = \"jwt\"").unwrap_err().to_string();
+        let err = parse("project = \"a\"\n[admin_api]\ntoken = \"jwt\"")
+            .unwrap_err()
+            .to_string();
         assert!(err.contains("token") && err.contains("access"), "{err}");
     }
 
     #[test]
     fn local_exists_without_being_listed_and_others_must_be() {
         let config = parse("project = \"a\"").unwrap();
-        assert_eq!(config.environment("local", "f").unwrap().region(), "us-east-1");
+        assert_eq!(
+            config.environment("local", "f").unwrap().region(),
+            "us-east-1"
+        );
         let err = config.environment("prod", "f").unwrap_err().to_string();
         assert!(err.contains("[environments.prod]"), "{err}");
     }
 
     #[test]
     fn the_admin_group_is_created_when_not_listed() {
-        let config = parse("project = \"a\"\n[user_pool]\ngroups = []\n[admin_api]\nrestrict_to_group = \"Ops\"").unwrap();
-        let names: Vec<String> = config.effective_groups().into_iter().map(|g| g.name).collect();
+        let config = parse(
+            "project = \"a\"\n[user_pool]\ngroups = []\n[admin_api]\nrestrict_to_group = \"Ops\"",
+        )
+        .unwrap();
+        let names: Vec<String> = config
+            .effective_groups()
+            .into_iter()
+            .map(|g| g.name)
+            .collect();
         assert_eq!(names, vec!["Ops"]);
     }
 }

@@ -23,7 +23,10 @@ pub fn spawn_detached(command: &mut Command, log: &Path) -> std::io::Result<u32>
 }
 
 fn pid(pid: u32) -> Option<Pid> {
-    i32::try_from(pid).ok().filter(|p| *p > 1).map(Pid::from_raw)
+    i32::try_from(pid)
+        .ok()
+        .filter(|p| *p > 1)
+        .map(Pid::from_raw)
 }
 
 /// Whether `pid` is a live process (not a zombie).
@@ -34,7 +37,12 @@ pub fn is_alive(id: u32) -> bool {
     }
     // A zombie still "exists" for kill(2); /proc says what it is.
     match std::fs::read_to_string(format!("/proc/{id}/stat")) {
-        Ok(stat) => stat.rsplit(')').next().and_then(|rest| rest.split_whitespace().next()) != Some("Z"),
+        Ok(stat) => {
+            stat.rsplit(')')
+                .next()
+                .and_then(|rest| rest.split_whitespace().next())
+                != Some("Z")
+        }
         Err(_) => true,
     }
 }
@@ -60,14 +68,24 @@ pub fn terminate_group(id: u32, grace: Duration) -> bool {
 
 /// The pids of the process group led by `id` (the leader included), from /proc.
 pub fn group_members(id: u32) -> Vec<u32> {
-    let Ok(entries) = std::fs::read_dir("/proc") else { return Vec::new() };
+    let Ok(entries) = std::fs::read_dir("/proc") else {
+        return Vec::new();
+    };
     entries
         .filter_map(|e| e.ok()?.file_name().to_str()?.parse::<u32>().ok())
         .filter(|p| {
-            let Ok(stat) = std::fs::read_to_string(format!("/proc/{p}/stat")) else { return false };
+            let Ok(stat) = std::fs::read_to_string(format!("/proc/{p}/stat")) else {
+                return false;
+            };
             // Fields after the command: state, ppid, pgrp, ...
-            let fields: Vec<&str> = stat.rsplit(')').next().unwrap_or("").split_whitespace().collect();
-            fields.get(2).and_then(|g| g.parse::<u32>().ok()) == Some(id) && fields.first() != Some(&"Z")
+            let fields: Vec<&str> = stat
+                .rsplit(')')
+                .next()
+                .unwrap_or("")
+                .split_whitespace()
+                .collect();
+            fields.get(2).and_then(|g| g.parse::<u32>().ok()) == Some(id)
+                && fields.first() != Some(&"Z")
         })
         .collect()
 }

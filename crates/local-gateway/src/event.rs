@@ -27,7 +27,11 @@ pub struct RequestInfo<'a> {
 fn claim_date(seconds: u64) -> String {
     // httpdate gives `Thu, 02 Aug 2018 21:41:53 GMT`; rearrange it.
     let http = httpdate::fmt_http_date(UNIX_EPOCH + Duration::from_secs(seconds));
-    let parts: Vec<&str> = http.trim_end_matches(" GMT").split([' ', ',']).filter(|p| !p.is_empty()).collect();
+    let parts: Vec<&str> = http
+        .trim_end_matches(" GMT")
+        .split([' ', ','])
+        .filter(|p| !p.is_empty())
+        .collect();
     match parts.as_slice() {
         [weekday, day, month, year, time] => format!("{weekday} {month} {day} {time} UTC {year}"),
         _ => http,
@@ -40,10 +44,14 @@ pub fn claims_as_strings(claims: &Map<String, Value>) -> Map<String, Value> {
         .iter()
         .map(|(name, value)| {
             let text = match (name.as_str(), value) {
-                ("exp" | "iat", Value::Number(n)) => n.as_u64().map_or_else(|| n.to_string(), claim_date),
-                ("cognito:groups", Value::Array(items)) => {
-                    items.iter().filter_map(Value::as_str).collect::<Vec<_>>().join(",")
+                ("exp" | "iat", Value::Number(n)) => {
+                    n.as_u64().map_or_else(|| n.to_string(), claim_date)
                 }
+                ("cognito:groups", Value::Array(items)) => items
+                    .iter()
+                    .filter_map(Value::as_str)
+                    .collect::<Vec<_>>()
+                    .join(","),
                 (_, Value::String(s)) => s.clone(),
                 (_, other) => other.to_string(),
             };
@@ -56,8 +64,11 @@ fn header_maps(headers: &HeaderMap) -> (Map<String, Value>, Map<String, Value>) 
     let mut single = Map::new();
     let mut multi = Map::new();
     for name in headers.keys() {
-        let values: Vec<Value> =
-            headers.get_all(name).iter().map(|v| Value::String(String::from_utf8_lossy(v.as_bytes()).into_owned())).collect();
+        let values: Vec<Value> = headers
+            .get_all(name)
+            .iter()
+            .map(|v| Value::String(String::from_utf8_lossy(v.as_bytes()).into_owned()))
+            .collect();
         if let Some(last) = values.last() {
             single.insert(name.as_str().to_owned(), last.clone());
         }
@@ -67,7 +78,8 @@ fn header_maps(headers: &HeaderMap) -> (Map<String, Value>, Map<String, Value>) 
 }
 
 fn query_maps(query: Option<&str>) -> (Value, Value) {
-    let pairs: Vec<(String, String)> = serde_urlencoded::from_str(query.unwrap_or("")).unwrap_or_default();
+    let pairs: Vec<(String, String)> =
+        serde_urlencoded::from_str(query.unwrap_or("")).unwrap_or_default();
     if pairs.is_empty() {
         return (Value::Null, Value::Null);
     }
@@ -92,10 +104,19 @@ pub fn rest_event(request: &RequestInfo<'_>, claims: &Map<String, Value>) -> Val
     let (body, is_base64) = match std::str::from_utf8(request.body) {
         _ if request.body.is_empty() => (Value::Null, false),
         Ok(text) => (Value::String(text.to_owned()), false),
-        Err(_) => (Value::String(base64::engine::general_purpose::STANDARD.encode(request.body)), true),
+        Err(_) => (
+            Value::String(base64::engine::general_purpose::STANDARD.encode(request.body)),
+            true,
+        ),
     };
-    let now = SystemTime::now().duration_since(UNIX_EPOCH).unwrap_or_default();
-    let user_agent = request.headers.get("user-agent").and_then(|v| v.to_str().ok()).unwrap_or("");
+    let now = SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .unwrap_or_default();
+    let user_agent = request
+        .headers
+        .get("user-agent")
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("");
     json!({
         "resource": "/{proxy+}",
         "path": request.path,
