@@ -144,6 +144,9 @@ pub struct Lambda {
     pub memory_mb: u32,
     #[serde(default = "default_timeout")]
     pub timeout_s: u32,
+    /// How long CloudWatch keeps the function's logs.
+    #[serde(default = "default_retention")]
+    pub log_retention_days: u32,
 }
 
 impl Default for Lambda {
@@ -152,6 +155,7 @@ impl Default for Lambda {
             architecture: Architecture::Arm64,
             memory_mb: default_memory(),
             timeout_s: default_timeout(),
+            log_retention_days: default_retention(),
         }
     }
 }
@@ -163,6 +167,16 @@ fn default_memory() -> u32 {
 fn default_timeout() -> u32 {
     25
 }
+
+fn default_retention() -> u32 {
+    30
+}
+
+/// The retention periods CloudWatch Logs accepts.
+const RETENTION_DAYS: [u32; 22] = [
+    1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922,
+    3288, 3653,
+];
 
 /// A config that cannot be used, with the key at fault and what to write instead.
 #[derive(Debug, thiserror::Error, PartialEq, Eq)]
@@ -380,6 +394,13 @@ impl Config {
                 "use 1 to 29 seconds: API Gateway gives up on an integration after 29",
             ));
         }
+        if !RETENTION_DAYS.contains(&lambda.log_retention_days) {
+            return Err(invalid(
+                "lambda.log_retention_days",
+                format!("is {}", lambda.log_retention_days),
+                "use one of the periods CloudWatch Logs accepts: 1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288 or 3653",
+            ));
+        }
         Ok(())
     }
 
@@ -454,6 +475,7 @@ cors_origins = ["*"]                 # or your admin app's origins, e.g. ["https
 architecture = "arm64"               # arm64 | x86_64
 memory_mb = 128
 timeout_s = 25
+log_retention_days = 30
 "#;
 
 #[cfg(test)]

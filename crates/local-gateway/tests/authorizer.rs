@@ -1,101 +1,12 @@
 //! The Cognito authorizer emulation against tokens signed here, with the pool's JWKS served over real HTTP.
 #![allow(clippy::unwrap_used)]
 
-use std::time::{SystemTime, UNIX_EPOCH};
+mod support;
 
-use base64::Engine;
 use jsonwebtoken::{Algorithm, EncodingKey, Header};
-use local_gateway::authorizer::{Authorizer, AuthorizerConfig, Denied, TokenMode};
-use serde_json::{Value, json};
-
-const POOL_KEY: &[u8] = include_bytes!("fixtures/pool-key.pem");
-const POOL_PUBLIC_KEY: &[u8] = include_bytes!("fixtures/pool-key.pub.pem");
-const OTHER_KEY: &[u8] = include_bytes!("fixtures/other-key.pem");
-const JWKS: &str = include_str!("fixtures/pool-jwks.json");
-const ISSUER: &str = "https://cognito-idp.us-east-1.amazonaws.com/us-east-1_TestPool";
-const CLIENT: &str = "client-of-the-pool";
-
-/// Serves the JWKS on 127.0.0.1 and returns its URL.
-async fn serve_jwks() -> String {
-    let listener = tokio::net::TcpListener::bind(("127.0.0.1", 0))
-        .await
-        .unwrap();
-    let addr = listener.local_addr().unwrap();
-    let app = axum::Router::new().route(
-        "/us-east-1_TestPool/.well-known/jwks.json",
-        axum::routing::get(|| async { ([("content-type", "application/json")], JWKS) }),
-    );
-    tokio::spawn(async move { axum::serve(listener, app).await.unwrap() });
-    format!("http://{addr}/us-east-1_TestPool/.well-known/jwks.json")
-}
-
-async fn authorizer(token: TokenMode) -> Authorizer {
-    Authorizer::new(AuthorizerConfig {
-        issuer: ISSUER.to_owned(),
-        jwks_url: serve_jwks().await,
-        token,
-        client_ids: vec!["another-client".to_owned(), CLIENT.to_owned()],
-    })
-}
-
-fn now() -> u64 {
-    SystemTime::now()
-        .duration_since(UNIX_EPOCH)
-        .unwrap()
-        .as_secs()
-}
-
-fn access_claims() -> Value {
-    json!({
-        "sub": "7d8ca528-4931-4254-9273-ea5ee853f271",
-        "iss": ISSUER,
-        "client_id": CLIENT,
-        "token_use": "access",
-        "scope": "aws.cognito.signin.user.admin",
-        "auth_time": now(),
-        "iat": now(),
-        "exp": now() + 3600,
-        "username": "alice",
-        "cognito:groups": ["Admins"],
-    })
-}
-
-fn id_claims() -> Value {
-    json!({
-        "sub": "7d8ca528-4931-4254-9273-ea5ee853f271",
-        "iss": ISSUER,
-        "aud": CLIENT,
-        "token_use": "id",
-        "auth_time": now(),
-        "iat": now(),
-        "exp": now() + 3600,
-        "cognito:username": "alice",
-    })
-}
-
-fn sign_with(claims: &Value, key: &[u8], kid: &str) -> String {
-    let mut header = Header::new(Algorithm::RS256);
-    header.kid = Some(kid.to_owned());
-    jsonwebtoken::encode(&header, claims, &EncodingKey::from_rsa_pem(key).unwrap()).unwrap()
-}
-
-fn sign(claims: &Value) -> String {
-    sign_with(claims, POOL_KEY, "pool-kid-1")
-}
-
-fn with(mut claims: Value, name: &str, value: Value) -> Value {
-    claims[name] = value;
-    claims
-}
-
-fn without(mut claims: Value, name: &str) -> Value {
-    claims.as_object_mut().unwrap().remove(name);
-    claims
-}
-
-fn b64(bytes: &[u8]) -> String {
-    base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(bytes)
-}
+use local_gateway::authorizer::{Authorizer, Denied, TokenMode};
+use serde_json::json;
+use support::*;
 
 #[tokio::test]
 async fn a_valid_access_token_passes_raw_or_bearer() {
