@@ -32,11 +32,7 @@ pub fn cognito() -> Client {
 pub fn workspace_binary(name: &str) -> PathBuf {
     let exe = std::env::current_exe().expect("the test's own path");
     // target/<profile>/deps/<test> → target/<profile>/<name>
-    let path = exe
-        .parent()
-        .and_then(|deps| deps.parent())
-        .map(|dir| dir.join(name))
-        .expect("a target directory");
+    let path = exe.parent().and_then(|deps| deps.parent()).map(|dir| dir.join(name)).expect("a target directory");
     assert!(
         path.exists(),
         "{} is not built: run the tests with `cargo xtask test` (or `cargo test --workspace`), which builds it",
@@ -60,56 +56,24 @@ fn unique() -> u64 {
 
 /// A user pool on moto with an `Admins` group and a user `bob`; returns its id.
 pub async fn pool_with_bob(cognito: &Client) -> String {
-    let pool = cognito
-        .create_user_pool()
-        .pool_name(format!("e2e-{}-{}", std::process::id(), unique()))
-        .send()
-        .await;
-    let pool = pool.unwrap_or_else(|e| {
-        panic!(
-            "could not create a pool on moto at {}: {e:?}",
-            moto_endpoint()
-        )
-    });
+    let pool = cognito.create_user_pool().pool_name(format!("e2e-{}-{}", std::process::id(), unique())).send().await;
+    let pool = pool.unwrap_or_else(|e| panic!("could not create a pool on moto at {}: {e:?}", moto_endpoint()));
     let id = pool.user_pool().unwrap().id().unwrap().to_owned();
-    cognito
-        .create_group()
-        .user_pool_id(&id)
-        .group_name("Admins")
-        .send()
-        .await
-        .unwrap();
-    cognito
-        .admin_create_user()
-        .user_pool_id(&id)
-        .username("bob")
-        .send()
-        .await
-        .unwrap();
+    cognito.create_group().user_pool_id(&id).group_name("Admins").send().await.unwrap();
+    cognito.admin_create_user().user_pool_id(&id).username("bob").send().await.unwrap();
     id
 }
 
 /// The workspace root.
 pub fn workspace_root() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-        .parent()
-        .unwrap()
-        .to_owned()
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).parent().unwrap().to_owned()
 }
 
 /// Runs the real command line, `cargo xtask <args>`, for the project in `project_dir`.
 pub fn xtask(project_dir: &std::path::Path, args: &[&str]) -> std::process::Output {
     std::process::Command::new(env!("CARGO"))
         .current_dir(workspace_root())
-        .args([
-            "run",
-            "--quiet",
-            "--package",
-            "xtask",
-            "--bin",
-            "xtask",
-            "--",
-        ])
+        .args(["run", "--quiet", "--package", "xtask", "--bin", "xtask", "--"])
         .args(args)
         .env("ADMIN_QUERIES_PROJECT_DIR", project_dir)
         .env_remove("ADMIN_QUERIES_PASSWORD")
@@ -140,19 +104,11 @@ pub struct Answer {
 }
 
 /// One HTTP request over loopback.
-pub async fn http(
-    method: &str,
-    url: &str,
-    authorization: Option<&str>,
-    body: Option<serde_json::Value>,
-) -> Answer {
+pub async fn http(method: &str, url: &str, authorization: Option<&str>, body: Option<serde_json::Value>) -> Answer {
     use http_body_util::{BodyExt, Full};
     let client = hyper_util::client::legacy::Client::builder(hyper_util::rt::TokioExecutor::new())
         .build_http::<Full<bytes::Bytes>>();
-    let mut request = http::Request::builder()
-        .method(method)
-        .uri(url)
-        .header("origin", "http://localhost:5173");
+    let mut request = http::Request::builder().method(method).uri(url).header("origin", "http://localhost:5173");
     if let Some(token) = authorization {
         request = request.header("authorization", token);
     }
@@ -163,26 +119,15 @@ pub async fn http(
         }
         None => Full::new(bytes::Bytes::new()),
     };
-    let response = client
-        .request(request.body(body).unwrap())
-        .await
-        .unwrap_or_else(|e| panic!("{method} {url}: {e}"));
+    let response = client.request(request.body(body).unwrap()).await.unwrap_or_else(|e| panic!("{method} {url}: {e}"));
     let status = response.status().as_u16();
     let headers = response.headers().clone();
     let bytes = response.into_body().collect().await.unwrap().to_bytes();
     let body = if bytes.is_empty() {
         serde_json::Value::Null
     } else {
-        serde_json::from_slice(&bytes).unwrap_or_else(|e| {
-            panic!(
-                "{method} {url}: not JSON ({e}): {}",
-                String::from_utf8_lossy(&bytes)
-            )
-        })
+        serde_json::from_slice(&bytes)
+            .unwrap_or_else(|e| panic!("{method} {url}: not JSON ({e}): {}", String::from_utf8_lossy(&bytes)))
     };
-    Answer {
-        status,
-        headers,
-        body,
-    }
+    Answer { status, headers, body }
 }

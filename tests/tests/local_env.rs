@@ -42,15 +42,8 @@ fn moto_signed(claims: &Value) -> String {
     let script = "import json, sys\nfrom joserfc import jwk, jwt\nfrom moto.utilities.utils import load_resource\n\
         key = jwk.RSAKey.import_key(load_resource('cognitoidp/resources/jwks-private.json'))\n\
         print(jwt.encode({'kid': 'dummy', 'alg': 'RS256'}, json.loads(sys.argv[1]), key))";
-    let out = Command::new(python)
-        .args(["-c", script, &claims.to_string()])
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    let out = Command::new(python).args(["-c", script, &claims.to_string()]).output().unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
     String::from_utf8(out.stdout).unwrap().trim().to_owned()
 }
 
@@ -82,138 +75,64 @@ async fn deploy_call_every_route_and_tear_down() {
     // Deploy twice: the second changes nothing.
     let first: Value = serde_json::from_str(&xtask_ok(&project, &["deploy", "--json"])).unwrap();
     let second: Value = serde_json::from_str(&xtask_ok(&project, &["deploy", "--json"])).unwrap();
-    assert_eq!(
-        second["changes"],
-        json!([]),
-        "a second deploy changes nothing: {second}"
-    );
+    assert_eq!(second["changes"], json!([]), "a second deploy changes nothing: {second}");
     assert_eq!(first["userPoolId"], second["userPoolId"]);
     assert_eq!(first["endpoint"], second["endpoint"]);
     let base = first["endpoint"].as_str().unwrap().to_owned();
     let moto = first["cognitoEndpoint"].as_str().unwrap().to_owned();
     let pool = first["userPoolId"].as_str().unwrap().to_owned();
     let cognito = cognito(&moto);
-    let groups = cognito
-        .list_groups()
-        .user_pool_id(&pool)
-        .send()
-        .await
-        .unwrap();
+    let groups = cognito.list_groups().user_pool_id(&pool).send().await.unwrap();
     assert_eq!(groups.groups().len(), 2, "no duplicate groups");
-    let pools = cognito
-        .list_user_pools()
-        .max_results(60)
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(
-        pools
-            .user_pools()
-            .iter()
-            .filter(|p| p.name() == Some("e2e-local"))
-            .count(),
-        1,
-        "no duplicate pool"
-    );
+    let pools = cognito.list_user_pools().max_results(60).send().await.unwrap();
+    assert_eq!(pools.user_pools().iter().filter(|p| p.name() == Some("e2e-local")).count(), 1, "no duplicate pool");
 
     // The outputs files point at the gateway and at moto.
     let outputs: Value = serde_json::from_str(
         &std::fs::read_to_string(project.join("outputs/local/amplifyconfiguration.json")).unwrap(),
     )
     .unwrap();
-    assert_eq!(
-        outputs["aws_cloud_logic_custom"][0]["endpoint"],
-        base.as_str()
-    );
+    assert_eq!(outputs["aws_cloud_logic_custom"][0]["endpoint"], base.as_str());
     assert_eq!(outputs["aws_user_pools_endpoint"], moto.as_str());
-    let v6: Value = serde_json::from_str(
-        &std::fs::read_to_string(project.join("outputs/local/amplify-config.v6.json")).unwrap(),
-    )
-    .unwrap();
+    let v6: Value =
+        serde_json::from_str(&std::fs::read_to_string(project.join("outputs/local/amplify-config.v6.json")).unwrap())
+            .unwrap();
     assert_eq!(v6["Auth"]["Cognito"]["userPoolEndpoint"], moto.as_str());
 
     // Users and real tokens, through the CLI.
-    xtask_ok(
-        &project,
-        &[
-            "user",
-            "create",
-            "admin",
-            "--group",
-            "Admins",
-            "--password",
-            PASSWORD,
-        ],
-    );
-    xtask_ok(
-        &project,
-        &["user", "create", "plain", "--password", PASSWORD],
-    );
-    let generated = xtask_ok(
-        &project,
-        &["user", "create", "carol", "--email", "carol@example.com"],
-    );
-    assert!(
-        generated.starts_with("password: "),
-        "a generated password is printed once: {generated}"
-    );
+    xtask_ok(&project, &["user", "create", "admin", "--group", "Admins", "--password", PASSWORD]);
+    xtask_ok(&project, &["user", "create", "plain", "--password", PASSWORD]);
+    let generated = xtask_ok(&project, &["user", "create", "carol", "--email", "carol@example.com"]);
+    assert!(generated.starts_with("password: "), "a generated password is printed once: {generated}");
     let admin = token(&project, "admin", &[]);
     let plain = token(&project, "plain", &[]);
     let carol = token(&project, "carol", &[]);
-    assert!(
-        !carol.is_empty(),
-        "the remembered generated password signs carol in"
-    );
+    assert!(!carol.is_empty(), "the remembered generated password signs carol in");
 
     // Every route, as an admin, with the token raw and with `Bearer `.
     let bearer = format!("Bearer {admin}");
     let ok = |a: &Answer, what: &str| assert_eq!(a.status, 200, "{what}: {}", a.body);
-    let a = call(
-        &base,
-        &admin,
-        "POST",
-        "/addUserToGroup",
-        Some(json!({"username": "plain", "groupname": "Editors"})),
-    )
-    .await;
+    let a = call(&base, &admin, "POST", "/addUserToGroup", Some(json!({"username": "plain", "groupname": "Editors"})))
+        .await;
     ok(&a, "addUserToGroup");
     assert_eq!(a.body["message"], "Success adding plain to Editors");
-    let a = call(
-        &base,
-        &bearer,
-        "GET",
-        "/listUsersInGroup?groupname=Editors",
-        None,
-    )
-    .await;
+    let a = call(&base, &bearer, "GET", "/listUsersInGroup?groupname=Editors", None).await;
     ok(&a, "listUsersInGroup");
     assert_eq!(a.body["Users"][0]["Username"], "plain");
-    let a = call(
-        &base,
-        &admin,
-        "GET",
-        "/listGroupsForUser?username=plain",
-        None,
-    )
-    .await;
+    let a = call(&base, &admin, "GET", "/listGroupsForUser?username=plain", None).await;
     ok(&a, "listGroupsForUser");
     assert_eq!(a.body["Groups"][0]["GroupName"], "Editors");
     let a = call(&base, &admin, "GET", "/getUser?username=carol", None).await;
     ok(&a, "getUser");
     assert!(
-        a.body["UserAttributes"]
-            .as_array()
-            .unwrap()
-            .contains(&json!({"Name": "email", "Value": "carol@example.com"}))
+        a.body["UserAttributes"].as_array().unwrap().contains(&json!({"Name": "email", "Value": "carol@example.com"}))
     );
     let a = call(&base, &admin, "GET", "/listUsers?limit=2", None).await;
     ok(&a, "listUsers");
     assert_eq!(a.body["Users"].as_array().unwrap().len(), 2);
     let next = a.body["NextToken"].as_str().unwrap().to_owned();
-    let path = format!(
-        "/listUsers?{}",
-        serde_urlencoded::to_string([("limit", "2"), ("token", next.as_str())]).unwrap()
-    );
+    let path =
+        format!("/listUsers?{}", serde_urlencoded::to_string([("limit", "2"), ("token", next.as_str())]).unwrap());
     let a = call(&base, &admin, "GET", &path, None).await;
     ok(&a, "listUsers page 2");
     assert_eq!(a.body["Users"].as_array().unwrap().len(), 1);
@@ -221,106 +140,49 @@ async fn deploy_call_every_route_and_tear_down() {
     let a = call(&base, &admin, "GET", "/listGroups", None).await;
     ok(&a, "listGroups");
     assert_eq!(a.body["Groups"].as_array().unwrap().len(), 2);
-    let a = call(&base, &admin, "POST", "/updateUserAttributes", Some(json!({"username": "carol", "attributes": [{"Name": "email", "Value": "c@example.com"}]}))).await;
+    let a = call(
+        &base,
+        &admin,
+        "POST",
+        "/updateUserAttributes",
+        Some(json!({"username": "carol", "attributes": [{"Name": "email", "Value": "c@example.com"}]})),
+    )
+    .await;
     ok(&a, "updateUserAttributes");
-    let a = call(
-        &base,
-        &admin,
-        "POST",
-        "/disableUser",
-        Some(json!({"username": "carol"})),
-    )
-    .await;
+    let a = call(&base, &admin, "POST", "/disableUser", Some(json!({"username": "carol"}))).await;
     ok(&a, "disableUser");
-    let a = call(
-        &base,
-        &admin,
-        "POST",
-        "/enableUser",
-        Some(json!({"username": "carol"})),
-    )
-    .await;
+    let a = call(&base, &admin, "POST", "/enableUser", Some(json!({"username": "carol"}))).await;
     ok(&a, "enableUser");
     let client_id = first["clientId"].as_str().unwrap();
-    cognito
-        .sign_up()
-        .client_id(client_id)
-        .username("dave")
-        .password(PASSWORD)
-        .send()
-        .await
-        .unwrap();
-    let a = call(
-        &base,
-        &admin,
-        "POST",
-        "/confirmUserSignUp",
-        Some(json!({"username": "dave"})),
-    )
-    .await;
+    cognito.sign_up().client_id(client_id).username("dave").password(PASSWORD).send().await.unwrap();
+    let a = call(&base, &admin, "POST", "/confirmUserSignUp", Some(json!({"username": "dave"}))).await;
     ok(&a, "confirmUserSignUp");
     assert_eq!(a.body["message"], "Confirmed dave registration");
-    let a = call(
-        &base,
-        &admin,
-        "POST",
-        "/removeUserFromGroup",
-        Some(json!({"username": "plain", "groupname": "Editors"})),
-    )
-    .await;
+    let a =
+        call(&base, &admin, "POST", "/removeUserFromGroup", Some(json!({"username": "plain", "groupname": "Editors"})))
+            .await;
     ok(&a, "removeUserFromGroup");
     let a = call(&base, &admin, "GET", "/getUser?username=ghost", None).await;
-    assert_eq!(
-        (a.status, a.body["code"].as_str()),
-        (400, Some("UserNotFoundException"))
-    );
+    assert_eq!((a.status, a.body["code"].as_str()), (400, Some("UserNotFoundException")));
 
     // A plain user: 403 on admin routes, but may sign themselves out.
     let a = call(&base, &plain, "GET", "/listUsers", None).await;
     assert_eq!(a.status, 403);
-    assert_eq!(
-        a.body["message"],
-        "User does not have permissions to perform administrative tasks"
-    );
-    let a = call(
-        &base,
-        &plain,
-        "POST",
-        "/signUserOut",
-        Some(json!({"username": "admin"})),
-    )
-    .await;
-    assert_eq!(
-        (a.status, a.body["message"].as_str()),
-        (400, Some("only the user can sign themselves out"))
-    );
-    let a = call(
-        &base,
-        &plain,
-        "POST",
-        "/signUserOut",
-        Some(json!({"username": "plain"})),
-    )
-    .await;
+    assert_eq!(a.body["message"], "User does not have permissions to perform administrative tasks");
+    let a = call(&base, &plain, "POST", "/signUserOut", Some(json!({"username": "admin"}))).await;
+    assert_eq!((a.status, a.body["message"].as_str()), (400, Some("only the user can sign themselves out")));
+    let a = call(&base, &plain, "POST", "/signUserOut", Some(json!({"username": "plain"}))).await;
     ok(&a, "signUserOut");
 
     // 401 for a missing, garbled, expired and wrong-pool token, and for an ID token in access mode.
-    let now = SystemTime::now()
-        .duration_since(UNIX_EPOCH)
-        .unwrap()
-        .as_secs();
+    let now = SystemTime::now().duration_since(UNIX_EPOCH).unwrap().as_secs();
     let expired = moto_signed(&json!({
         "iss": format!("https://cognito-idp.us-east-1.amazonaws.com/{pool}"), "sub": "x", "client_id": client_id,
         "token_use": "access", "scope": "aws.cognito.signin.user.admin", "username": "admin",
         "cognito:groups": ["Admins"], "iat": now - 7200, "auth_time": now - 7200, "exp": now - 3600,
     }));
     let other_pool = {
-        let created = cognito
-            .create_user_pool()
-            .pool_name("e2e-other")
-            .send()
-            .await
-            .unwrap();
+        let created = cognito.create_user_pool().pool_name("e2e-other").send().await.unwrap();
         let other = created.user_pool().unwrap().id().unwrap().to_owned();
         let client = cognito
             .create_user_pool_client()
@@ -330,19 +192,8 @@ async fn deploy_call_every_route_and_tear_down() {
             .send()
             .await
             .unwrap();
-        let other_client = client
-            .user_pool_client()
-            .unwrap()
-            .client_id()
-            .unwrap()
-            .to_owned();
-        cognito
-            .admin_create_user()
-            .user_pool_id(&other)
-            .username("admin")
-            .send()
-            .await
-            .unwrap();
+        let other_client = client.user_pool_client().unwrap().client_id().unwrap().to_owned();
+        cognito.admin_create_user().user_pool_id(&other).username("admin").send().await.unwrap();
         cognito
             .admin_set_user_password()
             .user_pool_id(&other)
@@ -361,11 +212,7 @@ async fn deploy_call_every_route_and_tear_down() {
             .send()
             .await
             .unwrap();
-        auth.authentication_result()
-            .unwrap()
-            .access_token()
-            .unwrap()
-            .to_owned()
+        auth.authentication_result().unwrap().access_token().unwrap().to_owned()
     };
     let id_token = token(&project, "admin", &["--id"]);
     let garbled = format!("{}x", &admin[..admin.len() - 1]);
@@ -378,11 +225,7 @@ async fn deploy_call_every_route_and_tear_down() {
     ];
     for (what, token, message) in cases {
         let a = http("GET", &format!("{base}/listUsers"), token, None).await;
-        assert_eq!(
-            (a.status, a.body["message"].as_str()),
-            (401, Some(message)),
-            "{what}"
-        );
+        assert_eq!((a.status, a.body["message"].as_str()), (401, Some(message)), "{what}");
         assert_cors(&a, what);
     }
 
@@ -390,13 +233,7 @@ async fn deploy_call_every_route_and_tear_down() {
     let a = http("OPTIONS", &format!("{base}/listUsers"), None, None).await;
     assert_eq!(a.status, 200);
     assert_cors(&a, "preflight");
-    let a = http(
-        "GET",
-        &base.replace("/local", "/prod/listUsers"),
-        Some(&admin),
-        None,
-    )
-    .await;
+    let a = http("GET", &base.replace("/local", "/prod/listUsers"), Some(&admin), None).await;
     assert_eq!(a.status, 403);
 
     // Status, then teardown: nothing of ours is left running.
@@ -405,23 +242,14 @@ async fn deploy_call_every_route_and_tear_down() {
     let gateway_pid = u32::try_from(status["gateway"]["pid"].as_u64().unwrap()).unwrap();
     let moto_pid = u32::try_from(status["moto"]["pid"].as_u64().unwrap()).unwrap();
     let mut ours = group_members(gateway_pid);
-    assert!(
-        ours.len() >= 2,
-        "the gateway and at least one function instance: {ours:?}"
-    );
+    assert!(ours.len() >= 2, "the gateway and at least one function instance: {ours:?}");
     ours.push(moto_pid);
     xtask_ok(&project, &["teardown"]);
     std::thread::sleep(std::time::Duration::from_millis(200));
     for pid in ours {
-        assert!(
-            !is_alive(pid),
-            "process {pid} is still running after teardown"
-        );
+        assert!(!is_alive(pid), "process {pid} is still running after teardown");
     }
-    assert!(
-        !project.join(".admin-queries/local").exists(),
-        "the local state is removed"
-    );
+    assert!(!project.join(".admin-queries/local").exists(), "the local state is removed");
     let after = xtask(&project, &["status"]);
     assert_eq!(after.status.code(), Some(6), "status says not deployed");
 }

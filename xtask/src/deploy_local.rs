@@ -49,11 +49,7 @@ pub async fn deploy(env: &str, config: &Config, instances: usize) -> Result<Depl
     let mut changes = Vec::new();
 
     // 1. moto.
-    let moto = match state
-        .moto
-        .clone()
-        .filter(|m| processes::is_alive(m.pid) && answers(m.port))
-    {
+    let moto = match state.moto.clone().filter(|m| processes::is_alive(m.pid) && answers(m.port)) {
         Some(moto) => moto,
         None => {
             let install = MotoInstall::new(&project::tools_dir());
@@ -73,11 +69,7 @@ pub async fn deploy(env: &str, config: &Config, instances: usize) -> Result<Depl
         groups: config
             .effective_groups()
             .into_iter()
-            .map(|g| GroupSpec {
-                name: g.name,
-                precedence: g.precedence,
-                description: g.description,
-            })
+            .map(|g| GroupSpec { name: g.name, precedence: g.precedence, description: g.description })
             .collect(),
         client_name: format!("{}-{env}-app", config.project),
     };
@@ -97,42 +89,19 @@ pub async fn deploy(env: &str, config: &Config, instances: usize) -> Result<Depl
         Some(port) if gateway_alive(&state) || !answers(port) => port,
         _ => free_port()?,
     };
-    let gateway = gateway_config(
-        env,
-        config,
-        &moto.endpoint(),
-        &pool,
-        binary.clone(),
-        port,
-        instances,
-    );
+    let gateway = gateway_config(env, config, &moto.endpoint(), &pool, binary.clone(), port, instances);
     let fingerprint = fingerprint(&gateway, &binary)?;
-    let unchanged = state
-        .gateway
-        .as_ref()
-        .is_some_and(|g| g.fingerprint == fingerprint)
-        && gateway_alive(&state);
+    let unchanged = state.gateway.as_ref().is_some_and(|g| g.fingerprint == fingerprint) && gateway_alive(&state);
     if !unchanged {
         if let Some(old) = state.gateway.take() {
             processes::terminate_group(old.pid, Duration::from_secs(5));
         }
         let pid = start_gateway(env, &gateway)?;
-        changes.push(format!(
-            "started the local gateway on 127.0.0.1:{port} (pid {pid})"
-        ));
-        state.gateway = Some(state::Gateway {
-            pid,
-            port,
-            stage: env.to_owned(),
-            fingerprint,
-        });
+        changes.push(format!("started the local gateway on 127.0.0.1:{port} (pid {pid})"));
+        state.gateway = Some(state::Gateway { pid, port, stage: env.to_owned(), fingerprint });
         state.save(env)?;
     }
-    let url = state
-        .gateway
-        .as_ref()
-        .map(state::Gateway::url)
-        .unwrap_or_default();
+    let url = state.gateway.as_ref().map(state::Gateway::url).unwrap_or_default();
 
     // 5. The outputs files.
     let outputs = Outputs {
@@ -143,26 +112,14 @@ pub async fn deploy(env: &str, config: &Config, instances: usize) -> Result<Depl
         cognito_endpoint: Some(moto.endpoint()),
         token: config.admin_api.token,
         username_attributes: config.user_pool.username_attributes.clone(),
-        groups: config
-            .effective_groups()
-            .into_iter()
-            .map(|g| (g.name, g.precedence))
-            .collect(),
+        groups: config.effective_groups().into_iter().map(|g| (g.name, g.precedence)).collect(),
     };
     let outputs = outputs.write(&project::outputs_dir(env))?;
-    Ok(Deployed {
-        url,
-        state,
-        changes,
-        outputs,
-    })
+    Ok(Deployed { url, state, changes, outputs })
 }
 
 fn gateway_alive(state: &LocalState) -> bool {
-    state
-        .gateway
-        .as_ref()
-        .is_some_and(|g| processes::is_alive(g.pid) && answers(g.port))
+    state.gateway.as_ref().is_some_and(|g| processes::is_alive(g.pid) && answers(g.port))
 }
 
 /// Builds `bootstrap` for this machine, with the Lambda crate alone (`-p`) and its own profile, so that it never
@@ -191,20 +148,13 @@ fn gateway_config(
     port: u16,
     instances: usize,
 ) -> GatewayConfig {
-    let group = config
-        .admin_api
-        .restrict_to_group
-        .clone()
-        .unwrap_or_else(|| "NONE".to_owned());
+    let group = config.admin_api.restrict_to_group.clone().unwrap_or_else(|| "NONE".to_owned());
     GatewayConfig {
         port,
         stage: env.to_owned(),
         api_id: format!("{}-{env}", config.project),
         authorizer: AuthorizerConfig {
-            issuer: format!(
-                "https://cognito-idp.{LOCAL_REGION}.amazonaws.com/{}",
-                pool.pool_id
-            ),
+            issuer: format!("https://cognito-idp.{LOCAL_REGION}.amazonaws.com/{}", pool.pool_id),
             jwks_url: format!("{moto}/{}/.well-known/jwks.json", pool.pool_id),
             token: match config.admin_api.token {
                 TokenKind::Access => TokenMode::Access,
@@ -212,22 +162,14 @@ fn gateway_config(
             },
             client_ids: pool.client_ids.clone(),
         },
-        cors_origin: config
-            .admin_api
-            .cors_origins
-            .first()
-            .cloned()
-            .unwrap_or_else(|| "*".to_owned()),
+        cors_origin: config.admin_api.cors_origins.first().cloned().unwrap_or_else(|| "*".to_owned()),
         function: FunctionSpec {
             binary,
             // The function's environment, as the template sets it in Lambda, plus the endpoint of moto.
             env: vec![
                 ("USERPOOL".into(), pool.pool_id.clone()),
                 ("GROUP".into(), group),
-                (
-                    "CORS_ORIGINS".into(),
-                    config.admin_api.cors_origins.join(","),
-                ),
+                ("CORS_ORIGINS".into(), config.admin_api.cors_origins.join(",")),
                 ("AWS_LAMBDA_HTTP_IGNORE_STAGE_IN_PATH".into(), "true".into()),
                 ("AWS_ENDPOINT_URL".into(), moto.to_owned()),
                 ("AWS_ACCESS_KEY_ID".into(), "local".into()),
@@ -245,11 +187,7 @@ fn gateway_config(
 
 fn fingerprint(gateway: &GatewayConfig, binary: &PathBuf) -> Result<String, Error> {
     let meta = std::fs::metadata(binary)?;
-    let modified = meta
-        .modified()?
-        .duration_since(UNIX_EPOCH)
-        .map(|d| d.as_nanos())
-        .unwrap_or(0);
+    let modified = meta.modified()?.duration_since(UNIX_EPOCH).map(|d| d.as_nanos()).unwrap_or(0);
     let value: Value = json!({ "gateway": gateway, "binary": { "len": meta.len(), "modified": modified.to_string() } });
     Ok(value.to_string())
 }
@@ -258,26 +196,15 @@ fn fingerprint(gateway: &GatewayConfig, binary: &PathBuf) -> Result<String, Erro
 fn start_gateway(env: &str, gateway: &GatewayConfig) -> Result<u32, Error> {
     let dir = project::env_dir(env);
     let config_path = dir.join("gateway.json");
-    std::fs::write(
-        &config_path,
-        serde_json::to_string_pretty(gateway).map_err(std::io::Error::other)?,
-    )?;
+    std::fs::write(&config_path, serde_json::to_string_pretty(gateway).map_err(std::io::Error::other)?)?;
     let log = dir.join("gateway.log");
     let exe = std::env::current_exe()?;
-    let pid = processes::spawn_detached(
-        Command::new(exe)
-            .arg("serve-gateway")
-            .arg("--config")
-            .arg(&config_path),
-        &log,
-    )?;
+    let pid =
+        processes::spawn_detached(Command::new(exe).arg("serve-gateway").arg("--config").arg(&config_path), &log)?;
     let deadline = std::time::Instant::now() + Duration::from_secs(30);
     while std::time::Instant::now() < deadline {
         if !processes::is_alive(pid) {
-            return Err(Error::Gateway {
-                reason: "it exited".into(),
-                log: log.display().to_string(),
-            });
+            return Err(Error::Gateway { reason: "it exited".into(), log: log.display().to_string() });
         }
         if answers(gateway.port) {
             return Ok(pid);
@@ -285,10 +212,7 @@ fn start_gateway(env: &str, gateway: &GatewayConfig) -> Result<u32, Error> {
         std::thread::sleep(Duration::from_millis(100));
     }
     processes::terminate_group(pid, Duration::from_secs(2));
-    Err(Error::Gateway {
-        reason: "it did not answer within 30 s".into(),
-        log: log.display().to_string(),
-    })
+    Err(Error::Gateway { reason: "it did not answer within 30 s".into(), log: log.display().to_string() })
 }
 
 /// Stops what the local environment runs and removes its state and outputs. Returns what it stopped.

@@ -15,9 +15,7 @@ pub enum Error {
     Moto(#[from] MotoError),
     #[error(transparent)]
     Config(#[from] ConfigError),
-    #[error(
-        "the `{env}` environment is not deployed\nhelp: run `cargo xtask deploy --env {env}` first"
-    )]
+    #[error("the `{env}` environment is not deployed\nhelp: run `cargo xtask deploy --env {env}` first")]
     NotDeployed { env: String },
     #[error("{0}")]
     Usage(String),
@@ -57,8 +55,5 @@ pub fn cognito<E: std::error::Error + Send + Sync + 'static, R: std::fmt::Debug>
     what: &str,
     error: aws_sdk_cognitoidentityprovider::error::SdkError<E, R>,
 ) -> Error {
-    Error::Cognito(format!(
-        "{what}: {}",
-        aws_sdk_cognitoidentityprovider::error::DisplayErrorContext(&error)
-    ))
+    Error::Cognito(format!("{what}: {}", aws_sdk_cognitoidentityprovider::error::DisplayErrorContext(&error)))
 }

@@ -7,6 +7,7 @@ mod lambda;
 mod project;
 mod state;
 mod status;
+mod synth;
 mod target;
 mod test;
 mod user;
@@ -53,6 +54,10 @@ enum Command {
     Teardown(Common),
     /// Show what runs for an environment and where.
     Status(Common),
+    /// Print the CloudFormation template of an environment (YAML; --json for JSON). No AWS call is made.
+    ///
+    /// Example: cargo xtask synth --env prod > prod.yaml
+    Synth(Common),
     /// Manage users of an environment's pool.
     #[command(subcommand)]
     User(UserCommand),
@@ -97,9 +102,8 @@ fn main() -> ExitCode {
         Command::Deploy(args) => runtime().and_then(|rt| rt.block_on(deploy(&args))),
         Command::Teardown(common) => teardown(&common),
         Command::Status(common) => status::run(&common),
-        Command::User(UserCommand::Create(args)) => {
-            runtime().and_then(|rt| rt.block_on(user::create(&args)))
-        }
+        Command::Synth(common) => synth::run(&common),
+        Command::User(UserCommand::Create(args)) => runtime().and_then(|rt| rt.block_on(user::create(&args))),
         Command::Token(args) => runtime().and_then(|rt| rt.block_on(user::token(&args))),
     };
     match result {
@@ -112,9 +116,7 @@ fn main() -> ExitCode {
 }
 
 fn runtime() -> Result<tokio::runtime::Runtime, Error> {
-    Ok(tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()?)
+    Ok(tokio::runtime::Builder::new_current_thread().enable_all().build()?)
 }
 
 async fn deploy(args: &DeployArgs) -> Result<(), Error> {
@@ -146,16 +148,9 @@ async fn deploy(args: &DeployArgs) -> Result<(), Error> {
     for change in &deployed.changes {
         progress(change);
     }
-    let group = config
-        .admin_api
-        .restrict_to_group
-        .as_deref()
-        .unwrap_or("Admins");
+    let group = config.admin_api.restrict_to_group.as_deref().unwrap_or("Admins");
     println!();
-    println!(
-        "Deployed `{env}` in {:.1} s",
-        started.elapsed().as_secs_f64()
-    );
+    println!("Deployed `{env}` in {:.1} s", started.elapsed().as_secs_f64());
     println!("  Admin API:  {}", deployed.url);
     println!(
         "  User pool:  {} (client {})",
@@ -167,30 +162,19 @@ async fn deploy(args: &DeployArgs) -> Result<(), Error> {
     println!("Next:");
     println!("  cargo xtask user create alice --group {group}");
     println!("  cargo xtask token alice");
-    println!(
-        "  curl -H \"Authorization: $(cargo xtask token alice)\" {}/listUsers",
-        deployed.url
-    );
+    println!("  curl -H \"Authorization: $(cargo xtask token alice)\" {}/listUsers", deployed.url);
     Ok(())
 }
 
 fn teardown(common: &Common) -> Result<(), Error> {
     if common.env != LOCAL {
-        return Err(Error::AwsNotAvailable {
-            env: common.env.clone(),
-        });
+        return Err(Error::AwsNotAvailable { env: common.env.clone() });
     }
     let stopped = deploy_local::teardown(&common.env)?;
     if common.json {
-        println!(
-            "{}",
-            serde_json::json!({ "environment": common.env, "stopped": stopped })
-        );
+        println!("{}", serde_json::json!({ "environment": common.env, "stopped": stopped }));
     } else if stopped.is_empty() {
-        progress(&format!(
-            "Nothing to tear down: `{}` was not deployed",
-            common.env
-        ));
+        progress(&format!("Nothing to tear down: `{}` was not deployed", common.env));
     } else {
         for line in &stopped {
             progress(line);

@@ -10,10 +10,7 @@ use crate::error::Error;
 /// The workspace root, wherever the command is run from.
 pub fn root() -> PathBuf {
     let manifest_dir = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
-    manifest_dir
-        .parent()
-        .map(PathBuf::from)
-        .unwrap_or(manifest_dir)
+    manifest_dir.parent().map(PathBuf::from).unwrap_or(manifest_dir)
 }
 
 /// Tools installed for the workspace (moto's virtualenv), shared by every project directory: `.admin-queries/`.
@@ -54,8 +51,7 @@ pub fn cargo() -> Command {
 
 /// The target directory cargo builds into.
 pub fn target_dir() -> PathBuf {
-    std::env::var_os("CARGO_TARGET_DIR")
-        .map_or_else(|| root().join("target"), |dir| root().join(dir))
+    std::env::var_os("CARGO_TARGET_DIR").map_or_else(|| root().join("target"), |dir| root().join(dir))
 }
 
 /// Runs `command`, failing with its rendering when it exits non-zero.
@@ -64,10 +60,7 @@ pub fn run(command: &mut Command) -> Result<(), Error> {
     if status.success() {
         Ok(())
     } else {
-        Err(Error::CommandFailed {
-            command: render(command),
-            status: status.to_string(),
-        })
+        Err(Error::CommandFailed { command: render(command), status: status.to_string() })
     }
 }
 

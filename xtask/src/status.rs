@@ -21,14 +21,8 @@ pub fn run(common: &Common) -> Result<(), Error> {
         }
         return Err(Error::NotDeployed { env: env.clone() });
     };
-    let moto_up = state
-        .moto
-        .as_ref()
-        .is_some_and(|m| is_alive(m.pid) && answers(m.port));
-    let gateway_up = state
-        .gateway
-        .as_ref()
-        .is_some_and(|g| is_alive(g.pid) && answers(g.port));
+    let moto_up = state.moto.as_ref().is_some_and(|m| is_alive(m.pid) && answers(m.port));
+    let gateway_up = state.gateway.as_ref().is_some_and(|g| is_alive(g.pid) && answers(g.port));
     if common.json {
         println!(
             "{}",
@@ -45,37 +39,17 @@ pub fn run(common: &Common) -> Result<(), Error> {
         return Ok(());
     }
     let up = |running: bool| {
-        if running {
-            "running"
-        } else {
-            "NOT RUNNING (run `cargo xtask deploy`)"
-        }
+        if running { "running" } else { "NOT RUNNING (run `cargo xtask deploy`)" }
     };
     println!("Environment `{env}`");
     if let Some(g) = &state.gateway {
-        println!(
-            "  Admin API:  {}  pid {}  {}",
-            g.url(),
-            g.pid,
-            up(gateway_up)
-        );
+        println!("  Admin API:  {}  pid {}  {}", g.url(), g.pid, up(gateway_up));
     }
     if let Some(m) = &state.moto {
-        println!(
-            "  moto:       {}  pid {}  {}",
-            m.endpoint(),
-            m.pid,
-            up(moto_up)
-        );
+        println!("  moto:       {}  pid {}  {}", m.endpoint(), m.pid, up(moto_up));
     }
-    println!(
-        "  User pool:  {}",
-        state.user_pool_id.as_deref().unwrap_or("-")
-    );
-    println!(
-        "  Client:     {}",
-        state.client_id.as_deref().unwrap_or("-")
-    );
+    println!("  User pool:  {}", state.user_pool_id.as_deref().unwrap_or("-"));
+    println!("  Client:     {}", state.client_id.as_deref().unwrap_or("-"));
     println!("  Logs:       {}", project::env_dir(env).display());
     Ok(())
 }

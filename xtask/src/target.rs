@@ -28,29 +28,17 @@ pub fn local_client(endpoint: &str) -> Client {
         .behavior_version(BehaviorVersion::latest())
         .region(Region::new(LOCAL_REGION))
         .endpoint_url(endpoint)
-        .credentials_provider(Credentials::new(
-            "local",
-            "local",
-            None,
-            None,
-            "admin-queries-local",
-        ))
+        .credentials_provider(Credentials::new("local", "local", None, None, "admin-queries-local"))
         .build();
     Client::from_conf(config)
 }
 
 /// Resolves the deployed environment `env`.
 pub async fn resolve(env: &str) -> Result<Target, Error> {
-    let not_deployed = || Error::NotDeployed {
-        env: env.to_owned(),
-    };
+    let not_deployed = || Error::NotDeployed { env: env.to_owned() };
     if env == LOCAL {
         let state = LocalState::load(env).ok_or_else(not_deployed)?;
-        let moto = state
-            .moto
-            .as_ref()
-            .filter(|m| local_cloud::moto::answers(m.port))
-            .ok_or_else(not_deployed)?;
+        let moto = state.moto.as_ref().filter(|m| local_cloud::moto::answers(m.port)).ok_or_else(not_deployed)?;
         return Ok(Target {
             cognito: local_client(&moto.endpoint()),
             user_pool_id: state.user_pool_id.ok_or_else(not_deployed)?,
@@ -60,19 +48,11 @@ pub async fn resolve(env: &str) -> Result<Target, Error> {
     }
     let path = project::outputs_dir(env).join("amplify_outputs.json");
     let text = std::fs::read_to_string(&path).map_err(|_| not_deployed())?;
-    let outputs: Value = serde_json::from_str(&text)
-        .map_err(|e| Error::Usage(format!("{} is not valid JSON: {e}", path.display())))?;
-    let field = |name: &str| {
-        outputs["auth"][name]
-            .as_str()
-            .map(str::to_owned)
-            .ok_or_else(not_deployed)
-    };
+    let outputs: Value =
+        serde_json::from_str(&text).map_err(|e| Error::Usage(format!("{} is not valid JSON: {e}", path.display())))?;
+    let field = |name: &str| outputs["auth"][name].as_str().map(str::to_owned).ok_or_else(not_deployed);
     let region = field("aws_region")?;
-    let sdk = aws_config::defaults(BehaviorVersion::latest())
-        .region(Region::new(region))
-        .load()
-        .await;
+    let sdk = aws_config::defaults(BehaviorVersion::latest()).region(Region::new(region)).load().await;
     Ok(Target {
         cognito: Client::new(&sdk),
         user_pool_id: field("user_pool_id")?,

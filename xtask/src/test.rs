@@ -15,10 +15,7 @@ pub struct Args {
 pub fn run(args: &Args) -> Result<(), Error> {
     // Use a moto someone else started (CI does), or start our own for the duration of the tests.
     let external = std::env::var("MOTO_ENDPOINT").ok().filter(|url| {
-        let port = url
-            .rsplit(':')
-            .next()
-            .and_then(|p| p.trim_end_matches('/').parse::<u16>().ok());
+        let port = url.rsplit(':').next().and_then(|p| p.trim_end_matches('/').parse::<u16>().ok());
         port.is_some_and(answers)
     });
     let mut own = None;
@@ -32,29 +29,18 @@ pub fn run(args: &Args) -> Result<(), Error> {
             std::fs::create_dir_all(project::tools_dir())?;
             install.ensure(&mut |line| eprintln!("{line}"))?;
             let moto = install.start(&project::tools_dir().join("moto-test.log"))?;
-            eprintln!(
-                "Started moto at {} (pid {}) for the tests",
-                moto.endpoint(),
-                moto.pid
-            );
+            eprintln!("Started moto at {} (pid {}) for the tests", moto.endpoint(), moto.pid);
             let endpoint = moto.endpoint();
             own = Some(moto);
             endpoint
         }
     };
     let mut cargo = project::cargo();
-    cargo
-        .args(["test", "--workspace", "--all-targets"])
-        .args(&args.cargo_args)
-        .env("MOTO_ENDPOINT", &endpoint);
+    cargo.args(["test", "--workspace", "--all-targets"]).args(&args.cargo_args).env("MOTO_ENDPOINT", &endpoint);
     let status = cargo.status();
     if let Some(mut moto) = own {
         moto.stop();
         eprintln!("Stopped moto");
     }
-    if status?.success() {
-        Ok(())
-    } else {
-        Err(Error::TestsFailed)
-    }
+    if status?.success() { Ok(()) } else { Err(Error::TestsFailed) }
 }

@@ -48,10 +48,7 @@ fn remembered_path(env: &str) -> std::path::PathBuf {
 }
 
 fn remembered(env: &str) -> BTreeMap<String, String> {
-    std::fs::read_to_string(remembered_path(env))
-        .ok()
-        .and_then(|t| serde_json::from_str(&t).ok())
-        .unwrap_or_default()
+    std::fs::read_to_string(remembered_path(env)).ok().and_then(|t| serde_json::from_str(&t).ok()).unwrap_or_default()
 }
 
 fn remember(env: &str, username: &str, password: &str) -> Result<(), Error> {
@@ -59,24 +56,15 @@ fn remember(env: &str, username: &str, password: &str) -> Result<(), Error> {
     let mut users = remembered(env);
     users.insert(username.to_owned(), password.to_owned());
     let text = serde_json::to_string_pretty(&users).map_err(std::io::Error::other)?;
-    let mut file = std::fs::OpenOptions::new()
-        .create(true)
-        .write(true)
-        .truncate(true)
-        .mode(0o600)
-        .open(remembered_path(env))?;
+    let mut file =
+        std::fs::OpenOptions::new().create(true).write(true).truncate(true).mode(0o600).open(remembered_path(env))?;
     std::io::Write::write_all(&mut file, text.as_bytes())?;
     Ok(())
 }
 
 /// A password that meets Cognito's default policy: 20 characters with lower, upper, digit and symbol.
 fn generate_password() -> Result<String, Error> {
-    const SETS: [&[u8]; 4] = [
-        b"abcdefghijkmnopqrstuvwxyz",
-        b"ABCDEFGHJKLMNPQRSTUVWXYZ",
-        b"23456789",
-        b"!#%+-=?@^_",
-    ];
+    const SETS: [&[u8]; 4] = [b"abcdefghijkmnopqrstuvwxyz", b"ABCDEFGHJKLMNPQRSTUVWXYZ", b"23456789", b"!#%+-=?@^_"];
     let mut random = [0u8; 20];
     std::fs::File::open("/dev/urandom")?.read_exact(&mut random)?;
     Ok(random
@@ -103,17 +91,12 @@ pub async fn create(args: &CreateArgs) -> Result<(), Error> {
         .username(&args.username)
         .message_action(MessageActionType::Suppress);
     if let Some(email) = &args.email {
-        let attribute =
-            |name: &str, value: &str| AttributeType::builder().name(name).value(value).build();
+        let attribute = |name: &str, value: &str| AttributeType::builder().name(name).value(value).build();
         let email = attribute("email", email).map_err(|e| Error::Usage(e.to_string()))?;
-        let verified =
-            attribute("email_verified", "true").map_err(|e| Error::Usage(e.to_string()))?;
+        let verified = attribute("email_verified", "true").map_err(|e| Error::Usage(e.to_string()))?;
         create = create.user_attributes(email).user_attributes(verified);
     }
-    create
-        .send()
-        .await
-        .map_err(|e| cognito(&format!("creating {}", args.username), e))?;
+    create.send().await.map_err(|e| cognito(&format!("creating {}", args.username), e))?;
     target
         .cognito
         .admin_set_user_password()
@@ -145,15 +128,8 @@ pub async fn create(args: &CreateArgs) -> Result<(), Error> {
         }
         println!("{out}");
     } else {
-        let groups = if args.groups.is_empty() {
-            String::new()
-        } else {
-            format!(" in {}", args.groups.join(", "))
-        };
-        progress(&format!(
-            "Created {}{groups} in {} ({env})",
-            args.username, target.user_pool_id
-        ));
+        let groups = if args.groups.is_empty() { String::new() } else { format!(" in {}", args.groups.join(", ")) };
+        progress(&format!("Created {}{groups} in {} ({env})", args.username, target.user_pool_id));
         if generated {
             println!("password: {password}");
             if !target.is_local {
@@ -163,11 +139,7 @@ pub async fn create(args: &CreateArgs) -> Result<(), Error> {
         progress(&format!(
             "Next: cargo xtask token {}{}",
             args.username,
-            if env == "local" {
-                String::new()
-            } else {
-                format!(" --env {env}")
-            }
+            if env == "local" { String::new() } else { format!(" --env {env}") }
         ));
     }
     Ok(())
@@ -179,9 +151,16 @@ pub async fn token(args: &TokenArgs) -> Result<(), Error> {
     let password = match &args.password {
         Some(p) => p.clone(),
         None if target.is_local => remembered(env).remove(&args.username).ok_or_else(|| {
-            Error::Usage(format!("no password known for {}\nhelp: pass --password, or create the user with `cargo xtask user create {}`", args.username, args.username))
+            Error::Usage(format!(
+                "no password known for {}\nhelp: pass --password, or create the user with `cargo xtask user create {}`",
+                args.username, args.username
+            ))
         })?,
-        None => return Err(Error::Usage("a password is needed\nhelp: pass --password or set ADMIN_QUERIES_PASSWORD".into())),
+        None => {
+            return Err(Error::Usage(
+                "a password is needed\nhelp: pass --password or set ADMIN_QUERIES_PASSWORD".into(),
+            ));
+        }
     };
     let auth = target
         .cognito
@@ -194,20 +173,13 @@ pub async fn token(args: &TokenArgs) -> Result<(), Error> {
         .await
         .map_err(|e| cognito(&format!("signing in as {}", args.username), e))?;
     let Some(result) = auth.authentication_result() else {
-        let challenge = auth
-            .challenge_name()
-            .map(|c| c.as_str().to_owned())
-            .unwrap_or_default();
+        let challenge = auth.challenge_name().map(|c| c.as_str().to_owned()).unwrap_or_default();
         return Err(Error::Cognito(format!(
             "Cognito asks {} for {challenge} before it gives tokens\nhelp: set a permanent password with `cargo xtask user create`",
             args.username
         )));
     };
-    let token = if args.id {
-        result.id_token()
-    } else {
-        result.access_token()
-    };
+    let token = if args.id { result.id_token() } else { result.access_token() };
     let token = token.ok_or_else(|| Error::Cognito("Cognito returned no token".into()))?;
     if args.common.json {
         println!(

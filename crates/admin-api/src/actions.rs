@@ -53,25 +53,13 @@ pub struct Input {
 }
 
 const fn required(name: &'static str, kind: Kind) -> Input {
-    Input {
-        name,
-        kind,
-        required: true,
-    }
+    Input { name, kind, required: true }
 }
 
 const USERNAME: Input = required("username", Kind::Text);
 const GROUPNAME: Input = required("groupname", Kind::Text);
-const LIMIT: Input = Input {
-    name: "limit",
-    kind: Kind::Limit,
-    required: false,
-};
-const TOKEN: Input = Input {
-    name: "token",
-    kind: Kind::Token,
-    required: false,
-};
+const LIMIT: Input = Input { name: "limit", kind: Kind::Limit, required: false };
+const TOKEN: Input = Input { name: "token", kind: Kind::Token, required: false };
 
 /// What a handler receives: the shared state, the verified caller and the validated inputs.
 #[derive(Debug)]
@@ -84,12 +72,7 @@ pub struct Call {
 
 impl Call {
     pub fn new(action: &'static Action, state: AppState, caller: Caller, params: Params) -> Self {
-        Self {
-            state,
-            caller,
-            params,
-            action,
-        }
+        Self { state, caller, params, action }
     }
 
     /// A required text input; missing gives the action's "... required" message.
@@ -268,20 +251,13 @@ fn message(text: String) -> Value {
 }
 
 fn to_json(value: impl Serialize) -> Result<Value, ApiError> {
-    serde_json::to_value(value)
-        .map_err(|e| ApiError::Internal(format!("serialising the response: {e}")))
+    serde_json::to_value(value).map_err(|e| ApiError::Internal(format!("serialising the response: {e}")))
 }
 
 async fn add_user_to_group(call: Call) -> Result<Value, ApiError> {
     let (username, groupname) = (call.text("username")?, call.text("groupname")?);
     let cognito = &call.state.cognito;
-    cognito
-        .admin_add_user_to_group()
-        .user_pool_id(call.pool())
-        .username(username)
-        .group_name(groupname)
-        .send()
-        .await?;
+    cognito.admin_add_user_to_group().user_pool_id(call.pool()).username(username).group_name(groupname).send().await?;
     Ok(message(format!("Success adding {username} to {groupname}")))
 }
 
@@ -300,50 +276,25 @@ async fn remove_user_from_group(call: Call) -> Result<Value, ApiError> {
 
 async fn confirm_user_sign_up(call: Call) -> Result<Value, ApiError> {
     let username = call.text("username")?;
-    call.state
-        .cognito
-        .admin_confirm_sign_up()
-        .user_pool_id(call.pool())
-        .username(username)
-        .send()
-        .await?;
+    call.state.cognito.admin_confirm_sign_up().user_pool_id(call.pool()).username(username).send().await?;
     Ok(message(format!("Confirmed {username} registration")))
 }
 
 async fn disable_user(call: Call) -> Result<Value, ApiError> {
     let username = call.text("username")?;
-    call.state
-        .cognito
-        .admin_disable_user()
-        .user_pool_id(call.pool())
-        .username(username)
-        .send()
-        .await?;
+    call.state.cognito.admin_disable_user().user_pool_id(call.pool()).username(username).send().await?;
     Ok(message(format!("Disabled {username}")))
 }
 
 async fn enable_user(call: Call) -> Result<Value, ApiError> {
     let username = call.text("username")?;
-    call.state
-        .cognito
-        .admin_enable_user()
-        .user_pool_id(call.pool())
-        .username(username)
-        .send()
-        .await?;
+    call.state.cognito.admin_enable_user().user_pool_id(call.pool()).username(username).send().await?;
     Ok(message(format!("Enabled {username}")))
 }
 
 async fn get_user(call: Call) -> Result<Value, ApiError> {
     let username = call.text("username")?;
-    let user = call
-        .state
-        .cognito
-        .admin_get_user()
-        .user_pool_id(call.pool())
-        .username(username)
-        .send()
-        .await?;
+    let user = call.state.cognito.admin_get_user().user_pool_id(call.pool()).username(username).send().await?;
     to_json(shapes::GetUser::from(&user))
 }
 
@@ -392,11 +343,7 @@ async fn list_groups_for_user(call: Call) -> Result<Value, ApiError> {
         .send()
         .await?;
     to_json(shapes::GroupPage {
-        groups: page
-            .groups()
-            .iter()
-            .map(shapes::GroupSummary::from)
-            .collect(),
+        groups: page.groups().iter().map(shapes::GroupSummary::from).collect(),
         next_token: page.next_token().map(str::to_owned),
     })
 }
@@ -423,29 +370,17 @@ async fn list_users_in_group(call: Call) -> Result<Value, ApiError> {
 /// `username` must equal the caller's user name, and neither may be missing or the string "null".
 async fn sign_user_out(call: Call) -> Result<Value, ApiError> {
     let username = call.text("username")?;
-    let is_self =
-        matches!(call.caller.username.as_deref(), Some(own) if own == username && own != "null");
+    let is_self = matches!(call.caller.username.as_deref(), Some(own) if own == username && own != "null");
     if !is_self {
-        return Err(ApiError::bad_request(
-            "only the user can sign themselves out",
-        ));
+        return Err(ApiError::bad_request("only the user can sign themselves out"));
     }
-    call.state
-        .cognito
-        .admin_user_global_sign_out()
-        .user_pool_id(call.pool())
-        .username(username)
-        .send()
-        .await?;
+    call.state.cognito.admin_user_global_sign_out().user_pool_id(call.pool()).username(username).send().await?;
     Ok(message(format!("Signed out {username} from all devices")))
 }
 
 async fn update_user_attributes(call: Call) -> Result<Value, ApiError> {
     let username = call.text("username")?;
-    let attributes = call
-        .params
-        .attributes("attributes")?
-        .ok_or_else(|| call.missing())?;
+    let attributes = call.params.attributes("attributes")?.ok_or_else(|| call.missing())?;
     let attributes = attributes
         .into_iter()
         .map(|a| AttributeType::builder().name(a.name).value(a.value).build())
@@ -469,19 +404,10 @@ mod tests {
     #[test]
     fn names_are_unique_and_iam_actions_are_cognito() {
         for (i, a) in ACTIONS.iter().enumerate() {
-            assert!(
-                ACTIONS[i + 1..].iter().all(|b| b.name != a.name),
-                "duplicate action {}",
-                a.name
-            );
+            assert!(ACTIONS[i + 1..].iter().all(|b| b.name != a.name), "duplicate action {}", a.name);
             assert!(a.iam_action.starts_with("cognito-idp:"), "{}", a.name);
             let has_required = a.inputs.iter().any(|i| i.required);
-            assert_eq!(
-                has_required,
-                !a.missing_message.is_empty(),
-                "{}: missing_message",
-                a.name
-            );
+            assert_eq!(has_required, !a.missing_message.is_empty(), "{}: missing_message", a.name);
         }
         assert_eq!(ACTIONS.len(), 12);
     }

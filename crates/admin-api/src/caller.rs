@@ -47,22 +47,13 @@ impl Caller {
             Some(TokenUse::Id) => text("cognito:username"),
             None => text("username").or_else(|| text("cognito:username")),
         };
-        let groups = claims
-            .get("cognito:groups")
-            .map(parse_groups)
-            .unwrap_or_default();
-        Self {
-            sub: text("sub"),
-            username,
-            token_use,
-            groups,
-        }
+        let groups = claims.get("cognito:groups").map(parse_groups).unwrap_or_default();
+        Self { sub: text("sub"), username, token_use, groups }
     }
 
     /// Reads the caller from the request's API Gateway context; `None` when there are no authorizer claims.
     pub fn from_parts(parts: &Parts) -> Option<Self> {
-        let Some(RequestContext::ApiGatewayV1(context)) = parts.extensions.request_context_ref()
-        else {
+        let Some(RequestContext::ApiGatewayV1(context)) = parts.extensions.request_context_ref() else {
             return None;
         };
         match context.authorizer.fields.get("claims")? {
@@ -85,29 +76,18 @@ impl Caller {
 /// `[Admins Editors]` (a Go-style rendering of a list), and a JSON array (as a value or as a string).
 pub fn parse_groups(value: &Value) -> Vec<String> {
     match value {
-        Value::Array(items) => items
-            .iter()
-            .filter_map(Value::as_str)
-            .map(str::to_owned)
-            .filter(|g| !g.is_empty())
-            .collect(),
+        Value::Array(items) => {
+            items.iter().filter_map(Value::as_str).map(str::to_owned).filter(|g| !g.is_empty()).collect()
+        }
         Value::String(s) => {
             let s = s.trim();
             if let Some(inner) = s.strip_prefix('[').and_then(|rest| rest.strip_suffix(']')) {
                 if let Ok(Value::Array(items)) = serde_json::from_str::<Value>(s) {
                     return parse_groups(&Value::Array(items));
                 }
-                inner
-                    .split([' ', ','])
-                    .filter(|g| !g.is_empty())
-                    .map(str::to_owned)
-                    .collect()
+                inner.split([' ', ',']).filter(|g| !g.is_empty()).map(str::to_owned).collect()
             } else {
-                s.split(',')
-                    .map(str::trim)
-                    .filter(|g| !g.is_empty())
-                    .map(str::to_owned)
-                    .collect()
+                s.split(',').map(str::trim).filter(|g| !g.is_empty()).map(str::to_owned).collect()
             }
         }
         _ => Vec::new(),
@@ -148,25 +128,11 @@ mod tests {
 
     #[test]
     fn username_claim_follows_token_use() {
-        let access =
-            json!({"token_use": "access", "username": "alice", "cognito:username": "mallory"});
-        assert_eq!(
-            Caller::from_claims(access.as_object().unwrap())
-                .username
-                .as_deref(),
-            Some("alice")
-        );
+        let access = json!({"token_use": "access", "username": "alice", "cognito:username": "mallory"});
+        assert_eq!(Caller::from_claims(access.as_object().unwrap()).username.as_deref(), Some("alice"));
         let id = json!({"token_use": "id", "username": "mallory", "cognito:username": "alice"});
-        assert_eq!(
-            Caller::from_claims(id.as_object().unwrap())
-                .username
-                .as_deref(),
-            Some("alice")
-        );
+        assert_eq!(Caller::from_claims(id.as_object().unwrap()).username.as_deref(), Some("alice"));
         let id_without = json!({"token_use": "id", "username": "mallory"});
-        assert_eq!(
-            Caller::from_claims(id_without.as_object().unwrap()).username,
-            None
-        );
+        assert_eq!(Caller::from_claims(id_without.as_object().unwrap()).username, None);
     }
 }

@@ -43,13 +43,9 @@ impl CorsOrigins {
 
 #[derive(Debug, thiserror::Error, PartialEq, Eq)]
 pub enum ConfigError {
-    #[error(
-        "{ENV_USER_POOL} is not set: set it to the id of the user pool to administer, e.g. eu-west-1_AbCdEf123"
-    )]
+    #[error("{ENV_USER_POOL} is not set: set it to the id of the user pool to administer, e.g. eu-west-1_AbCdEf123")]
     MissingUserPool,
-    #[error(
-        "{ENV_USER_POOL} is `{0}`, which is not a user pool id: expected <region>_<id>, e.g. eu-west-1_AbCdEf123"
-    )]
+    #[error("{ENV_USER_POOL} is `{0}`, which is not a user pool id: expected <region>_<id>, e.g. eu-west-1_AbCdEf123")]
     BadUserPool(String),
     #[error(
         "{ENV_CORS_ORIGINS} has an empty origin: write `*` or a comma-separated list such as https://admin.example.com"
@@ -65,16 +61,12 @@ impl Config {
 
     /// Reads the configuration through `lookup`, so that tests need not touch the process environment.
     pub fn from_lookup(lookup: impl Fn(&str) -> Option<String>) -> Result<Self, ConfigError> {
-        let user_pool_id = lookup(ENV_USER_POOL)
-            .map(|v| v.trim().to_owned())
-            .filter(|v| !v.is_empty());
+        let user_pool_id = lookup(ENV_USER_POOL).map(|v| v.trim().to_owned()).filter(|v| !v.is_empty());
         let user_pool_id = user_pool_id.ok_or(ConfigError::MissingUserPool)?;
         if !is_user_pool_id(&user_pool_id) {
             return Err(ConfigError::BadUserPool(user_pool_id));
         }
-        let admin_group = lookup(ENV_GROUP)
-            .map(|v| v.trim().to_owned())
-            .filter(|v| !v.is_empty() && v != "NONE");
+        let admin_group = lookup(ENV_GROUP).map(|v| v.trim().to_owned()).filter(|v| !v.is_empty() && v != "NONE");
         let cors = match lookup(ENV_CORS_ORIGINS).map(|v| v.trim().to_owned()) {
             None => CorsOrigins::Any,
             Some(v) if v.is_empty() || v == "*" => CorsOrigins::Any,
@@ -83,18 +75,10 @@ impl Config {
                 if list.iter().any(String::is_empty) {
                     return Err(ConfigError::BadCors);
                 }
-                if list.iter().any(|o| o == "*") {
-                    CorsOrigins::Any
-                } else {
-                    CorsOrigins::List(list)
-                }
+                if list.iter().any(|o| o == "*") { CorsOrigins::Any } else { CorsOrigins::List(list) }
             }
         };
-        Ok(Self {
-            user_pool_id,
-            admin_group,
-            cors,
-        })
+        Ok(Self { user_pool_id, admin_group, cors })
     }
 }
 
@@ -103,9 +87,7 @@ fn is_user_pool_id(id: &str) -> bool {
     match id.split_once('_') {
         Some((region, rest)) => {
             !region.is_empty()
-                && region
-                    .chars()
-                    .all(|c| c.is_ascii_alphanumeric() || c == '-')
+                && region.chars().all(|c| c.is_ascii_alphanumeric() || c == '-')
                 && !rest.is_empty()
                 && rest.chars().all(|c| c.is_ascii_alphanumeric())
         }
@@ -122,10 +104,7 @@ pub struct AppState {
 
 impl AppState {
     pub fn new(config: Config, cognito: Client) -> Self {
-        Self {
-            config: Arc::new(config),
-            cognito,
-        }
+        Self { config: Arc::new(config), cognito }
     }
 }
 
@@ -134,37 +113,23 @@ mod tests {
     use super::*;
 
     fn env(pairs: &[(&str, &str)]) -> impl Fn(&str) -> Option<String> {
-        let pairs: Vec<(String, String)> = pairs
-            .iter()
-            .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
-            .collect();
-        move |name| {
-            pairs
-                .iter()
-                .find(|(k, _)| k == name)
-                .map(|(_, v)| v.clone())
-        }
+        let pairs: Vec<(String, String)> = pairs.iter().map(|(k, v)| ((*k).to_owned(), (*v).to_owned())).collect();
+        move |name| pairs.iter().find(|(k, _)| k == name).map(|(_, v)| v.clone())
     }
 
     #[test]
     fn group_none_means_no_restriction() {
-        let config =
-            Config::from_lookup(env(&[("USERPOOL", "us-east-1_abc"), ("GROUP", "NONE")])).unwrap();
+        let config = Config::from_lookup(env(&[("USERPOOL", "us-east-1_abc"), ("GROUP", "NONE")])).unwrap();
         assert_eq!(config.admin_group, None);
         let config = Config::from_lookup(env(&[("USERPOOL", "us-east-1_abc")])).unwrap();
         assert_eq!(config.admin_group, None);
-        let config =
-            Config::from_lookup(env(&[("USERPOOL", "us-east-1_abc"), ("GROUP", "Admins")]))
-                .unwrap();
+        let config = Config::from_lookup(env(&[("USERPOOL", "us-east-1_abc"), ("GROUP", "Admins")])).unwrap();
         assert_eq!(config.admin_group.as_deref(), Some("Admins"));
     }
 
     #[test]
     fn missing_or_malformed_pool_is_an_init_error() {
-        assert_eq!(
-            Config::from_lookup(env(&[])),
-            Err(ConfigError::MissingUserPool)
-        );
+        assert_eq!(Config::from_lookup(env(&[])), Err(ConfigError::MissingUserPool));
         assert_eq!(
             Config::from_lookup(env(&[("USERPOOL", "not a pool")])),
             Err(ConfigError::BadUserPool("not a pool".into()))
@@ -178,21 +143,12 @@ mod tests {
             ("CORS_ORIGINS", "https://a.example, https://b.example"),
         ]))
         .unwrap();
-        assert_eq!(
-            config.cors.allow_origin(Some("https://b.example")),
-            "https://b.example"
-        );
-        assert_eq!(
-            config.cors.allow_origin(Some("https://evil.example")),
-            "https://a.example"
-        );
+        assert_eq!(config.cors.allow_origin(Some("https://b.example")), "https://b.example");
+        assert_eq!(config.cors.allow_origin(Some("https://evil.example")), "https://a.example");
         assert_eq!(config.cors.allow_origin(None), "https://a.example");
         assert_eq!(CorsOrigins::Any.allow_origin(Some("https://x")), "*");
         assert_eq!(
-            Config::from_lookup(env(&[
-                ("USERPOOL", "us-east-1_abc"),
-                ("CORS_ORIGINS", "https://a,,")
-            ])),
+            Config::from_lookup(env(&[("USERPOOL", "us-east-1_abc"), ("CORS_ORIGINS", "https://a,,")])),
             Err(ConfigError::BadCors)
         );
     }

@@ -6,15 +6,10 @@ use axum::response::{IntoResponse, Response};
 use serde_json::json;
 
 /// The message Amplify answers when the caller is not in the administering group.
-pub const FORBIDDEN_MESSAGE: &str =
-    "User does not have permissions to perform administrative tasks";
+pub const FORBIDDEN_MESSAGE: &str = "User does not have permissions to perform administrative tasks";
 
 /// Cognito exceptions that mean "slow down" rather than "your request is wrong".
-const THROTTLING_CODES: &[&str] = &[
-    "TooManyRequestsException",
-    "LimitExceededException",
-    "ThrottlingException",
-];
+const THROTTLING_CODES: &[&str] = &["TooManyRequestsException", "LimitExceededException", "ThrottlingException"];
 
 /// An error answered to the client. Everything but [`ApiError::Internal`] is the client's to fix.
 #[derive(Debug, thiserror::Error)]
@@ -28,20 +23,12 @@ pub enum ApiError {
     #[error("Not found: {method} {path}")]
     NotFound { method: String, path: String },
     #[error("Method {method} is not allowed on {path}; use {allow}")]
-    MethodNotAllowed {
-        method: String,
-        path: String,
-        allow: &'static str,
-    },
+    MethodNotAllowed { method: String, path: String, allow: &'static str },
     #[error("Request body is larger than {limit} bytes")]
     PayloadTooLarge { limit: usize },
     /// Cognito refused the request: a 400 (or 429 when throttled) with Cognito's own message and exception name.
     #[error("{message}")]
-    Cognito {
-        status: StatusCode,
-        code: String,
-        message: String,
-    },
+    Cognito { status: StatusCode, code: String, message: String },
     /// Anything else. The details go to the log only; the client gets a generic message and the request id.
     #[error("Internal error: {0}")]
     Internal(String),
@@ -105,27 +92,16 @@ where
     fn from(err: SdkError<E, R>) -> Self {
         let SdkError::ServiceError(service) = &err else {
             // Dispatch failures, time-outs and unreadable responses: not the caller's fault, nothing to show them.
-            return Self::Internal(format!(
-                "{}",
-                aws_smithy_types::error::display::DisplayErrorContext(&err)
-            ));
+            return Self::Internal(format!("{}", aws_smithy_types::error::display::DisplayErrorContext(&err)));
         };
         let code = service.err().code().unwrap_or("Unknown").to_owned();
         let message = service.err().message().unwrap_or(&code).to_owned();
         if THROTTLING_CODES.contains(&code.as_str()) {
-            Self::Cognito {
-                status: StatusCode::TOO_MANY_REQUESTS,
-                code,
-                message,
-            }
+            Self::Cognito { status: StatusCode::TOO_MANY_REQUESTS, code, message }
         } else if code == "InternalErrorException" || code == "Unknown" {
             Self::Internal(format!("Cognito {code}: {message}"))
         } else {
-            Self::Cognito {
-                status: StatusCode::BAD_REQUEST,
-                code,
-                message,
-            }
+            Self::Cognito { status: StatusCode::BAD_REQUEST, code, message }
         }
     }
 }

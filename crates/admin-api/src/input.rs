@@ -28,8 +28,7 @@ pub struct Params(Map<String, Value>);
 impl Params {
     /// Reads a query string. A repeated name becomes an array, which the type checks then refuse.
     pub fn from_query(query: Option<&str>) -> Self {
-        let pairs: Vec<(String, String)> =
-            serde_urlencoded::from_str(query.unwrap_or("")).unwrap_or_default();
+        let pairs: Vec<(String, String)> = serde_urlencoded::from_str(query.unwrap_or("")).unwrap_or_default();
         Self::from_pairs(pairs)
     }
 
@@ -38,9 +37,7 @@ impl Params {
         for (name, value) in pairs {
             match map.get_mut(&name) {
                 Some(Value::Array(values)) => values.push(Value::String(value)),
-                Some(existing) => {
-                    *existing = Value::Array(vec![existing.take(), Value::String(value)])
-                }
+                Some(existing) => *existing = Value::Array(vec![existing.take(), Value::String(value)]),
                 None => {
                     map.insert(name, Value::String(value));
                 }
@@ -54,25 +51,16 @@ impl Params {
         if body.iter().all(u8::is_ascii_whitespace) {
             return Ok(Self::default());
         }
-        let content_type = headers
-            .get(header::CONTENT_TYPE)
-            .and_then(|v| v.to_str().ok())
-            .unwrap_or("");
-        if content_type
-            .to_ascii_lowercase()
-            .starts_with("application/x-www-form-urlencoded")
-        {
-            let pairs: Vec<(String, String)> = serde_urlencoded::from_bytes(body).map_err(|e| {
-                ApiError::bad_request(format!("Request body is not valid form data: {e}"))
-            })?;
+        let content_type = headers.get(header::CONTENT_TYPE).and_then(|v| v.to_str().ok()).unwrap_or("");
+        if content_type.to_ascii_lowercase().starts_with("application/x-www-form-urlencoded") {
+            let pairs: Vec<(String, String)> = serde_urlencoded::from_bytes(body)
+                .map_err(|e| ApiError::bad_request(format!("Request body is not valid form data: {e}")))?;
             return Ok(Self::from_pairs(pairs));
         }
         match serde_json::from_slice::<Value>(body) {
             Ok(Value::Object(map)) => Ok(Self(map)),
             Ok(_) => Err(ApiError::bad_request("Request body must be a JSON object")),
-            Err(e) => Err(ApiError::bad_request(format!(
-                "Request body is not valid JSON: {e}"
-            ))),
+            Err(e) => Err(ApiError::bad_request(format!("Request body is not valid JSON: {e}"))),
         }
     }
 
@@ -94,19 +82,12 @@ impl Params {
     /// The `limit` input: absent or empty → 25, 0 → `None` (Cognito's default), 1..=60 as given, anything else
     /// a 400.
     pub fn limit(&self) -> Result<Option<i32>, ApiError> {
-        let invalid = || {
-            ApiError::bad_request(format!(
-                "limit must be an integer between 0 and {MAX_LIMIT}"
-            ))
-        };
+        let invalid = || ApiError::bad_request(format!("limit must be an integer between 0 and {MAX_LIMIT}"));
         let limit = match self.0.get("limit") {
             None | Some(Value::Null) => return Ok(Some(DEFAULT_LIMIT)),
             Some(Value::String(s)) if s.trim().is_empty() => return Ok(Some(DEFAULT_LIMIT)),
             Some(Value::String(s)) => s.trim().parse::<i32>().map_err(|_| invalid())?,
-            Some(Value::Number(n)) => n
-                .as_i64()
-                .and_then(|n| i32::try_from(n).ok())
-                .ok_or_else(invalid)?,
+            Some(Value::Number(n)) => n.as_i64().and_then(|n| i32::try_from(n).ok()).ok_or_else(invalid)?,
             Some(_) => return Err(invalid()),
         };
         match limit {
@@ -123,11 +104,8 @@ impl Params {
 
     /// The `attributes` input: a list of `{"Name": string, "Value": string}`.
     pub fn attributes(&self, name: &str) -> Result<Option<Vec<Attribute>>, ApiError> {
-        let invalid = || {
-            ApiError::bad_request(format!(
-                "{name} must be a list of {{\"Name\": string, \"Value\": string}}"
-            ))
-        };
+        let invalid =
+            || ApiError::bad_request(format!("{name} must be a list of {{\"Name\": string, \"Value\": string}}"));
         let items = match self.0.get(name) {
             None | Some(Value::Null) => return Ok(None),
             Some(Value::String(s)) if s.is_empty() => return Ok(None),
@@ -138,16 +116,10 @@ impl Params {
         items
             .iter()
             .map(|item| {
-                let name = item
-                    .get("Name")
-                    .and_then(Value::as_str)
-                    .filter(|n| !n.is_empty());
+                let name = item.get("Name").and_then(Value::as_str).filter(|n| !n.is_empty());
                 let value = item.get("Value").and_then(Value::as_str);
                 match (name, value) {
-                    (Some(name), Some(value)) => Ok(Attribute {
-                        name: name.to_owned(),
-                        value: value.to_owned(),
-                    }),
+                    (Some(name), Some(value)) => Ok(Attribute { name: name.to_owned(), value: value.to_owned() }),
                     _ => Err(invalid()),
                 }
             })
@@ -168,28 +140,12 @@ mod tests {
     #[test]
     fn limit_bounds() {
         assert_eq!(Params::from_query(None).limit().unwrap(), Some(25));
-        assert_eq!(
-            Params::from_query(Some("limit=")).limit().unwrap(),
-            Some(25)
-        );
+        assert_eq!(Params::from_query(Some("limit=")).limit().unwrap(), Some(25));
         assert_eq!(Params::from_query(Some("limit=0")).limit().unwrap(), None);
-        assert_eq!(
-            Params::from_query(Some("limit=60")).limit().unwrap(),
-            Some(60)
-        );
-        for bad in [
-            "limit=61",
-            "limit=-1",
-            "limit=abc",
-            "limit=1.5",
-            "limit=1&limit=2",
-        ] {
+        assert_eq!(Params::from_query(Some("limit=60")).limit().unwrap(), Some(60));
+        for bad in ["limit=61", "limit=-1", "limit=abc", "limit=1.5", "limit=1&limit=2"] {
             let err = Params::from_query(Some(bad)).limit().unwrap_err();
-            assert_eq!(
-                err.to_string(),
-                "limit must be an integer between 0 and 60",
-                "{bad}"
-            );
+            assert_eq!(err.to_string(), "limit must be an integer between 0 and 60", "{bad}");
         }
     }
 
@@ -205,25 +161,14 @@ mod tests {
     #[test]
     fn wrong_type_names_the_field() {
         let params = json_params(json!({"username": 5, "groupname": ["a"]}));
-        assert_eq!(
-            params.str("username").unwrap_err().to_string(),
-            "username must be a string"
-        );
-        assert_eq!(
-            params.str("groupname").unwrap_err().to_string(),
-            "groupname must be a string"
-        );
+        assert_eq!(params.str("username").unwrap_err().to_string(), "username must be a string");
+        assert_eq!(params.str("groupname").unwrap_err().to_string(), "groupname must be a string");
     }
 
     #[test]
     fn form_bodies_are_read() {
         let mut headers = HeaderMap::new();
-        headers.insert(
-            header::CONTENT_TYPE,
-            "application/x-www-form-urlencoded; charset=utf-8"
-                .parse()
-                .unwrap(),
-        );
+        headers.insert(header::CONTENT_TYPE, "application/x-www-form-urlencoded; charset=utf-8".parse().unwrap());
         let params = Params::from_body(&headers, b"username=a%20b&groupname=Admins").unwrap();
         assert_eq!(params.str("username").unwrap(), Some("a b"));
     }
@@ -231,17 +176,9 @@ mod tests {
     #[test]
     fn malformed_json_and_non_objects_are_refused() {
         assert!(
-            Params::from_body(&HeaderMap::new(), b"{\"username\":")
-                .unwrap_err()
-                .to_string()
-                .contains("not valid JSON")
+            Params::from_body(&HeaderMap::new(), b"{\"username\":").unwrap_err().to_string().contains("not valid JSON")
         );
-        assert!(
-            Params::from_body(&HeaderMap::new(), b"[1]")
-                .unwrap_err()
-                .to_string()
-                .contains("JSON object")
-        );
+        assert!(Params::from_body(&HeaderMap::new(), b"[1]").unwrap_err().to_string().contains("JSON object"));
     }
 
     #[test]
@@ -249,18 +186,10 @@ mod tests {
         let ok = json_params(json!({"attributes": [{"Name": "email", "Value": "a@b.c"}]}));
         assert_eq!(
             ok.attributes("attributes").unwrap(),
-            Some(vec![Attribute {
-                name: "email".into(),
-                value: "a@b.c".into()
-            }])
+            Some(vec![Attribute { name: "email".into(), value: "a@b.c".into() }])
         );
         let bad = json_params(json!({"attributes": [{"Name": "email"}]}));
-        assert!(
-            bad.attributes("attributes")
-                .unwrap_err()
-                .to_string()
-                .starts_with("attributes must be")
-        );
+        assert!(bad.attributes("attributes").unwrap_err().to_string().starts_with("attributes must be"));
         let bad = json_params(json!({"attributes": "email"}));
         assert!(bad.attributes("attributes").is_err());
     }

@@ -43,12 +43,9 @@ pub fn router(state: AppState) -> Router {
             Verb::Get => MethodFilter::GET,
             Verb::Post => MethodFilter::POST,
         };
-        let route = on(
-            filter,
-            move |State(state): State<AppState>, caller: Caller, request: Request| {
-                dispatch(action, state, caller, request)
-            },
-        )
+        let route = on(filter, move |State(state): State<AppState>, caller: Caller, request: Request| {
+            dispatch(action, state, caller, request)
+        })
         .fallback(move |request: Request| async move {
             let allow = match action.verb {
                 Verb::Get => "GET",
@@ -65,10 +62,8 @@ pub fn router(state: AppState) -> Router {
     }
     router
         .fallback(|request: Request| async move {
-            let error = ApiError::NotFound {
-                method: request.method().to_string(),
-                path: request.uri().path().to_owned(),
-            };
+            let error =
+                ApiError::NotFound { method: request.method().to_string(), path: request.uri().path().to_owned() };
             error.into_response_for(&request_id(&request))
         })
         .layer(middleware::from_fn(authenticate))
@@ -77,12 +72,7 @@ pub fn router(state: AppState) -> Router {
 }
 
 /// Runs one action: the group check, the input checks, then the handler.
-async fn dispatch(
-    action: &'static Action,
-    state: AppState,
-    caller: Caller,
-    request: Request,
-) -> Response {
+async fn dispatch(action: &'static Action, state: AppState, caller: Caller, request: Request) -> Response {
     let request_id = request_id(&request);
     let (parts, body) = request.into_parts();
     let result = async {
@@ -102,14 +92,8 @@ async fn dispatch(
     .await;
     let fields = LogFields {
         action: Some(action.name),
-        target_user: result
-            .as_ref()
-            .ok()
-            .and_then(|p| p.str("username").ok().flatten().map(str::to_owned)),
-        target_group: result
-            .as_ref()
-            .ok()
-            .and_then(|p| p.str("groupname").ok().flatten().map(str::to_owned)),
+        target_user: result.as_ref().ok().and_then(|p| p.str("username").ok().flatten().map(str::to_owned)),
+        target_group: result.as_ref().ok().and_then(|p| p.str("groupname").ok().flatten().map(str::to_owned)),
     };
     let result = match result {
         Ok(params) => (action.handler)(Call::new(action, state, caller, params)).await,
@@ -126,13 +110,8 @@ async fn dispatch(
 async fn read_body(body: Body) -> Result<axum::body::Bytes, ApiError> {
     to_bytes(body, MAX_BODY_BYTES).await.map_err(|e| {
         let source = e.into_inner();
-        if source
-            .downcast_ref::<http_body_util::LengthLimitError>()
-            .is_some()
-        {
-            ApiError::PayloadTooLarge {
-                limit: MAX_BODY_BYTES,
-            }
+        if source.downcast_ref::<http_body_util::LengthLimitError>().is_some() {
+            ApiError::PayloadTooLarge { limit: MAX_BODY_BYTES }
         } else {
             ApiError::bad_request(format!("Could not read the request body: {source}"))
         }
@@ -158,11 +137,7 @@ async fn cors_and_log(State(state): State<AppState>, mut request: Request, next:
     let started = Instant::now();
     let id = request_id(&request);
     request.extensions_mut().insert(RequestId(id.clone()));
-    let origin = request
-        .headers()
-        .get(header::ORIGIN)
-        .and_then(|v| v.to_str().ok())
-        .map(str::to_owned);
+    let origin = request.headers().get(header::ORIGIN).and_then(|v| v.to_str().ok()).map(str::to_owned);
     let method = request.method().clone();
     let path = request.uri().path().to_owned();
 
@@ -173,19 +148,12 @@ async fn cors_and_log(State(state): State<AppState>, mut request: Request, next:
     if let Ok(value) = HeaderValue::from_str(allow_origin) {
         headers.insert(header::ACCESS_CONTROL_ALLOW_ORIGIN, value);
     }
-    headers.insert(
-        header::ACCESS_CONTROL_ALLOW_HEADERS,
-        HeaderValue::from_static(ALLOW_HEADERS),
-    );
+    headers.insert(header::ACCESS_CONTROL_ALLOW_HEADERS, HeaderValue::from_static(ALLOW_HEADERS));
     if allow_origin != "*" {
         headers.insert(header::VARY, HeaderValue::from_static("Origin"));
     }
 
-    let fields = response
-        .extensions()
-        .get::<LogFields>()
-        .cloned()
-        .unwrap_or_default();
+    let fields = response.extensions().get::<LogFields>().cloned().unwrap_or_default();
     let caller = response.extensions().get::<Caller>();
     tracing::info!(
         request_id = %id,
@@ -212,9 +180,7 @@ fn request_id(request: &Request) -> String {
         return context.request_id.clone();
     }
     match request.request_context_ref() {
-        Some(RequestContext::ApiGatewayV1(context)) => {
-            context.request_id.clone().unwrap_or_default()
-        }
+        Some(RequestContext::ApiGatewayV1(context)) => context.request_id.clone().unwrap_or_default(),
         _ => String::new(),
     }
 }

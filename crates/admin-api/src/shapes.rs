@@ -9,9 +9,7 @@ use serde::Serialize;
 
 /// `2023-11-14T22:13:20.123Z`.
 pub fn iso8601_millis(time: &DateTime) -> String {
-    let whole = DateTime::from_secs(time.secs())
-        .fmt(Format::DateTime)
-        .unwrap_or_default();
+    let whole = DateTime::from_secs(time.secs()).fmt(Format::DateTime).unwrap_or_default();
     let millis = time.subsec_nanos() / 1_000_000;
     match whole.strip_suffix('Z') {
         Some(stem) => format!("{stem}.{millis:03}Z"),
@@ -33,12 +31,7 @@ pub struct Attribute {
 
 fn attributes(list: Option<&Vec<AttributeType>>) -> Option<Vec<Attribute>> {
     list.map(|list| {
-        list.iter()
-            .map(|a| Attribute {
-                name: a.name().to_owned(),
-                value: a.value().map(str::to_owned),
-            })
-            .collect()
+        list.iter().map(|a| Attribute { name: a.name().to_owned(), value: a.value().map(str::to_owned) }).collect()
     })
 }
 
@@ -179,10 +172,7 @@ pub struct GroupSummary {
 
 impl From<&GroupType> for GroupSummary {
     fn from(g: &GroupType) -> Self {
-        Self {
-            group_name: g.group_name().map(str::to_owned),
-            description: g.description().map(str::to_owned),
-        }
+        Self { group_name: g.group_name().map(str::to_owned), description: g.description().map(str::to_owned) }
     }
 }
 
@@ -214,19 +204,13 @@ mod tests {
             iso8601_millis(&DateTime::from_secs_and_nanos(1_700_000_000, 123_456_789)),
             "2023-11-14T22:13:20.123Z"
         );
-        assert_eq!(
-            iso8601_millis(&DateTime::from_secs(1_700_000_000)),
-            "2023-11-14T22:13:20.000Z"
-        );
+        assert_eq!(iso8601_millis(&DateTime::from_secs(1_700_000_000)), "2023-11-14T22:13:20.000Z");
     }
 
     #[test]
     fn absent_members_are_omitted() {
         let user = UserType::builder().username("alice").enabled(true).build();
         let json = serde_json::to_value(User::from(&user)).unwrap();
-        assert_eq!(
-            json,
-            serde_json::json!({"Username": "alice", "Enabled": true})
-        );
+        assert_eq!(json, serde_json::json!({"Username": "alice", "Enabled": true}));
     }
 }

@@ -13,9 +13,7 @@ const FORBIDDEN: &str = "User does not have permissions to perform administrativ
 #[tokio::test]
 async fn event_without_authorizer_claims_is_401() {
     let pool = Pool::new().await;
-    let reply = pool
-        .send(Event::get("/listUsers").without_authorizer())
-        .await;
+    let reply = pool.send(Event::get("/listUsers").without_authorizer()).await;
     reply.assert_error(401, "Unauthorized");
     let reply = pool.send(Event::get("/listUsers").claims(json!({}))).await;
     reply.assert_error(401, "Unauthorized");
@@ -24,34 +22,23 @@ async fn event_without_authorizer_claims_is_401() {
 #[tokio::test]
 async fn claims_are_checked_before_the_route() {
     let pool = Pool::new().await;
-    pool.send(Event::get("/noSuchAction").without_authorizer())
-        .await
-        .assert_error(401, "Unauthorized");
+    pool.send(Event::get("/noSuchAction").without_authorizer()).await.assert_error(401, "Unauthorized");
 }
 
 #[tokio::test]
 async fn unknown_path_is_json_404() {
     let pool = Pool::new().await;
-    let reply = pool
-        .send(Event::get("/noSuchAction").caller("admin", ADMIN))
-        .await;
+    let reply = pool.send(Event::get("/noSuchAction").caller("admin", ADMIN)).await;
     reply.assert_error(404, "Not found: GET /noSuchAction");
 }
 
 #[tokio::test]
 async fn wrong_method_is_json_405_with_allow() {
     let pool = Pool::new().await;
-    let reply = pool
-        .send(Event::get("/addUserToGroup").caller("admin", ADMIN))
-        .await;
-    reply.assert_error(
-        405,
-        "Method GET is not allowed on /addUserToGroup; use POST",
-    );
+    let reply = pool.send(Event::get("/addUserToGroup").caller("admin", ADMIN)).await;
+    reply.assert_error(405, "Method GET is not allowed on /addUserToGroup; use POST");
     assert_eq!(reply.headers["allow"], "POST");
-    let reply = pool
-        .send(Event::method("DELETE", "/listUsers").caller("admin", ADMIN))
-        .await;
+    let reply = pool.send(Event::method("DELETE", "/listUsers").caller("admin", ADMIN)).await;
     assert_eq!(reply.status, 405);
     assert_eq!(reply.headers["allow"], "GET");
 }
@@ -59,55 +46,35 @@ async fn wrong_method_is_json_405_with_allow() {
 #[tokio::test]
 async fn caller_in_no_group_gets_403() {
     let pool = Pool::new().await;
-    pool.send(Event::get("/listUsers").caller("bob", &[]))
-        .await
-        .assert_error(403, FORBIDDEN);
+    pool.send(Event::get("/listUsers").caller("bob", &[])).await.assert_error(403, FORBIDDEN);
 }
 
 #[tokio::test]
 async fn caller_in_other_groups_only_gets_403_not_500() {
     let pool = Pool::new().await;
-    pool.send(Event::get("/listUsers").caller("bob", &["Editors", "Viewers"]))
-        .await
-        .assert_error(403, FORBIDDEN);
+    pool.send(Event::get("/listUsers").caller("bob", &["Editors", "Viewers"])).await.assert_error(403, FORBIDDEN);
 }
 
 #[tokio::test]
 async fn group_is_checked_before_inputs() {
     let pool = Pool::new().await;
-    let reply = pool
-        .send(
-            Event::post("/addUserToGroup")
-                .caller("bob", &["Editors"])
-                .json(json!({})),
-        )
-        .await;
+    let reply = pool.send(Event::post("/addUserToGroup").caller("bob", &["Editors"]).json(json!({}))).await;
     reply.assert_error(403, FORBIDDEN);
 }
 
 #[tokio::test]
 async fn all_three_groups_shapes_are_understood() {
     let pool = Pool::new().await;
-    for groups in [
-        json!("Editors,Admins"),
-        json!("[Editors Admins]"),
-        json!(["Editors", "Admins"]),
-    ] {
+    for groups in [json!("Editors,Admins"), json!("[Editors Admins]"), json!(["Editors", "Admins"])] {
         let mut claims = access_claims("admin", &[]);
         claims["cognito:groups"] = groups.clone();
         let reply = pool.send(Event::get("/listGroups").claims(claims)).await;
         assert_eq!(reply.status, 200, "groups as {groups}: {}", reply.body);
     }
-    for groups in [
-        json!("Editors,Viewers"),
-        json!("[Editors Viewers]"),
-        json!(["Editors", "AdminsNot"]),
-    ] {
+    for groups in [json!("Editors,Viewers"), json!("[Editors Viewers]"), json!(["Editors", "AdminsNot"])] {
         let mut claims = access_claims("admin", &[]);
         claims["cognito:groups"] = groups;
-        pool.send(Event::get("/listGroups").claims(claims))
-            .await
-            .assert_error(403, FORBIDDEN);
+        pool.send(Event::get("/listGroups").claims(claims)).await.assert_error(403, FORBIDDEN);
     }
 }
 
@@ -115,10 +82,7 @@ async fn all_three_groups_shapes_are_understood() {
 async fn missing_inputs_use_amplifys_messages() {
     let pool = Pool::new().await;
     let cases = [
-        (
-            Event::post("/addUserToGroup").json(json!({"username": "bob"})),
-            "username and groupname are required",
-        ),
+        (Event::post("/addUserToGroup").json(json!({"username": "bob"})), "username and groupname are required"),
         (
             Event::post("/addUserToGroup").json(json!({"groupname": "Admins", "username": null})),
             "username and groupname are required",
@@ -127,25 +91,13 @@ async fn missing_inputs_use_amplifys_messages() {
             Event::post("/removeUserFromGroup").json(json!({"username": "", "groupname": "x"})),
             "username and groupname are required",
         ),
-        (
-            Event::post("/confirmUserSignUp").json(json!({})),
-            "username is required",
-        ),
+        (Event::post("/confirmUserSignUp").json(json!({})), "username is required"),
         (Event::post("/disableUser"), "username is required"),
-        (
-            Event::post("/enableUser").json(json!({"username": ""})),
-            "username is required",
-        ),
+        (Event::post("/enableUser").json(json!({"username": ""})), "username is required"),
         (Event::get("/getUser"), "username is required"),
-        (
-            Event::get("/listGroupsForUser").query(&[("username", "")]),
-            "username is required",
-        ),
+        (Event::get("/listGroupsForUser").query(&[("username", "")]), "username is required"),
         (Event::get("/listUsersInGroup"), "groupname is required"),
-        (
-            Event::post("/updateUserAttributes").json(json!({"username": "bob"})),
-            "username and attributes are required",
-        ),
+        (Event::post("/updateUserAttributes").json(json!({"username": "bob"})), "username and attributes are required"),
         (
             Event::post("/updateUserAttributes").json(json!({"username": "bob", "attributes": []})),
             "username and attributes are required",
@@ -163,9 +115,7 @@ async fn missing_inputs_use_amplifys_messages() {
 async fn sign_user_out_without_username_is_400() {
     let pool = Pool::new().await;
     for claims in [access_claims("bob", &[]), id_claims("bob", &[])] {
-        let reply = pool
-            .send(Event::post("/signUserOut").claims(claims).json(json!({})))
-            .await;
+        let reply = pool.send(Event::post("/signUserOut").claims(claims).json(json!({}))).await;
         reply.assert_error(400, "username is required");
     }
 }
@@ -177,35 +127,19 @@ async fn sign_user_out_refuses_other_users_and_null() {
     let only_self = "only the user can sign themselves out";
     // Another user, with an access token and with an ID token, even for an admin.
     for claims in [access_claims("eve", ADMIN), id_claims("eve", &[])] {
-        let reply = pool
-            .send(
-                Event::post("/signUserOut")
-                    .claims(claims)
-                    .json(json!({"username": "bob"})),
-            )
-            .await;
+        let reply = pool.send(Event::post("/signUserOut").claims(claims).json(json!({"username": "bob"}))).await;
         reply.assert_error(400, only_self);
     }
     // The string "null" never passes, even when the claim says "null" too.
     let reply = pool
-        .send(
-            Event::post("/signUserOut")
-                .claims(access_claims("null", &[]))
-                .json(json!({"username": "null"})),
-        )
+        .send(Event::post("/signUserOut").claims(access_claims("null", &[])).json(json!({"username": "null"})))
         .await;
     reply.assert_error(400, only_self);
     // An access token whose claims lack `username` (the ID token's `cognito:username` does not count for it).
     let mut claims = access_claims("bob", &[]);
     claims.as_object_mut().unwrap().remove("username");
     claims["cognito:username"] = json!("bob");
-    let reply = pool
-        .send(
-            Event::post("/signUserOut")
-                .claims(claims)
-                .json(json!({"username": "bob"})),
-        )
-        .await;
+    let reply = pool.send(Event::post("/signUserOut").claims(claims).json(json!({"username": "bob"}))).await;
     reply.assert_error(400, only_self);
 }
 
@@ -214,23 +148,11 @@ async fn wrong_json_types_are_400_naming_the_field() {
     let pool = Pool::new().await;
     let cases = [
         (json!({"username": 5, "groupname": "Admins"}), "username"),
-        (
-            json!({"username": "bob", "groupname": ["Admins"]}),
-            "groupname",
-        ),
-        (
-            json!({"username": {"a": 1}, "groupname": "Admins"}),
-            "username",
-        ),
+        (json!({"username": "bob", "groupname": ["Admins"]}), "groupname"),
+        (json!({"username": {"a": 1}, "groupname": "Admins"}), "username"),
     ];
     for (body, field) in cases {
-        let reply = pool
-            .send(
-                Event::post("/addUserToGroup")
-                    .caller("admin", ADMIN)
-                    .json(body),
-            )
-            .await;
+        let reply = pool.send(Event::post("/addUserToGroup").caller("admin", ADMIN).json(body)).await;
         assert_eq!(reply.status, 400);
         assert!(reply.message().contains(field), "{}", reply.message());
         reply.assert_json_with_cors();
@@ -243,11 +165,7 @@ async fn wrong_json_types_are_400_naming_the_field() {
         )
         .await;
     assert_eq!(reply.status, 400);
-    assert!(
-        reply.message().contains("attributes"),
-        "{}",
-        reply.message()
-    );
+    assert!(reply.message().contains("attributes"), "{}", reply.message());
 }
 
 #[tokio::test]
@@ -256,9 +174,7 @@ async fn repeated_query_parameter_is_400_naming_it() {
     let mut event = Event::get("/getUser").caller("admin", ADMIN);
     event.0["multiValueQueryStringParameters"] = json!({"username": ["a", "b"]});
     event.0["queryStringParameters"] = json!({"username": "b"});
-    pool.send(event)
-        .await
-        .assert_error(400, "username must be a string");
+    pool.send(event).await.assert_error(400, "username must be a string");
 }
 
 #[tokio::test]
@@ -270,13 +186,7 @@ async fn malformed_json_is_400_with_cors() {
         .raw_body("{\"username\":");
     let reply = pool.send(event).await;
     assert_eq!(reply.status, 400);
-    assert!(
-        reply
-            .message()
-            .starts_with("Request body is not valid JSON"),
-        "{}",
-        reply.message()
-    );
+    assert!(reply.message().starts_with("Request body is not valid JSON"), "{}", reply.message());
     reply.assert_json_with_cors();
 }
 
@@ -284,13 +194,7 @@ async fn malformed_json_is_400_with_cors() {
 async fn bad_limit_is_400() {
     let pool = Pool::new().await;
     for limit in ["61", "-1", "ten", "2.5"] {
-        let reply = pool
-            .send(
-                Event::get("/listUsers")
-                    .caller("admin", ADMIN)
-                    .query(&[("limit", limit)]),
-            )
-            .await;
+        let reply = pool.send(Event::get("/listUsers").caller("admin", ADMIN).query(&[("limit", limit)])).await;
         reply.assert_error(400, "limit must be an integer between 0 and 60");
     }
 }
@@ -299,26 +203,14 @@ async fn bad_limit_is_400() {
 async fn oversized_body_is_413() {
     let pool = Pool::new().await;
     let huge = "x".repeat(100 * 1024);
-    let reply = pool
-        .send(
-            Event::post("/disableUser")
-                .caller("admin", ADMIN)
-                .json(json!({"username": huge})),
-        )
-        .await;
+    let reply = pool.send(Event::post("/disableUser").caller("admin", ADMIN).json(json!({"username": huge}))).await;
     reply.assert_error(413, "Request body is larger than 65536 bytes");
 }
 
 #[tokio::test]
 async fn cognito_client_errors_are_400_with_code() {
     let pool = Pool::new().await;
-    let reply = pool
-        .send(
-            Event::get("/getUser")
-                .caller("admin", ADMIN)
-                .query(&[("username", "ghost")]),
-        )
-        .await;
+    let reply = pool.send(Event::get("/getUser").caller("admin", ADMIN).query(&[("username", "ghost")])).await;
     assert_eq!(reply.status, 400, "{}", reply.body);
     assert_eq!(reply.body["code"], "UserNotFoundException");
     assert!(!reply.message().is_empty());
@@ -344,26 +236,18 @@ fn router_with_cognito_answer(status: u16, code: &'static str) -> axum::Router {
             .status(status)
             .header("x-amzn-errortype", code)
             .header("content-type", "application/x-amz-json-1.1")
-            .body(format!(
-                "{{\"__type\":\"{code}\",\"message\":\"Rate exceeded\"}}"
-            ))
+            .body(format!("{{\"__type\":\"{code}\",\"message\":\"Rate exceeded\"}}"))
             .unwrap()
     });
     let config = aws_sdk_cognitoidentityprovider::Config::builder()
         .behavior_version(aws_sdk_cognitoidentityprovider::config::BehaviorVersion::latest())
-        .region(aws_sdk_cognitoidentityprovider::config::Region::new(
-            "us-east-1",
-        ))
-        .credentials_provider(aws_sdk_cognitoidentityprovider::config::Credentials::new(
-            "a", "b", None, None, "t",
-        ))
+        .region(aws_sdk_cognitoidentityprovider::config::Region::new("us-east-1"))
+        .credentials_provider(aws_sdk_cognitoidentityprovider::config::Credentials::new("a", "b", None, None, "t"))
         .http_client(http)
         .retry_config(aws_sdk_cognitoidentityprovider::config::retry::RetryConfig::disabled())
         .build();
     let cognito = aws_sdk_cognitoidentityprovider::Client::from_conf(config);
-    let config =
-        Config::from_lookup(|n| (n == "USERPOOL").then(|| "us-east-1_Xmpl0Pool".to_owned()))
-            .unwrap();
+    let config = Config::from_lookup(|n| (n == "USERPOOL").then(|| "us-east-1_Xmpl0Pool".to_owned())).unwrap();
     router(AppState::new(config, cognito))
 }
 
@@ -383,23 +267,15 @@ async fn cognito_internal_error_is_generic_500_with_request_id() {
     let router = router_with_cognito_answer(500, "InternalErrorException");
     let reply = send(&router, Event::get("/listUsers").caller("admin", &[])).await;
     reply.assert_error(500, "Internal error");
-    assert_eq!(
-        reply.body["requestId"],
-        "deef4878-7910-11e6-8f14-25afc3e9ae33"
-    );
-    assert!(
-        !reply.body.to_string().contains("Rate exceeded"),
-        "details stay in the log"
-    );
+    assert_eq!(reply.body["requestId"], "deef4878-7910-11e6-8f14-25afc3e9ae33");
+    assert!(!reply.body.to_string().contains("Rate exceeded"), "details stay in the log");
 }
 
 #[tokio::test]
 async fn unreachable_cognito_is_generic_500() {
     // Nothing listens on port 9 of loopback: the SDK's dispatch fails.
     let cognito = support::cognito_client("http://127.0.0.1:9");
-    let config =
-        Config::from_lookup(|n| (n == "USERPOOL").then(|| "us-east-1_Xmpl0Pool".to_owned()))
-            .unwrap();
+    let config = Config::from_lookup(|n| (n == "USERPOOL").then(|| "us-east-1_Xmpl0Pool".to_owned())).unwrap();
     let router = router(AppState::new(config, cognito));
     let reply = send(&router, Event::get("/listUsers").caller("admin", &[])).await;
     reply.assert_error(500, "Internal error");
@@ -416,22 +292,11 @@ async fn cors_origin_follows_configuration() {
     };
     let router = router(AppState::new(Config::from_lookup(env).unwrap(), cognito));
     let reply = send(&router, Event::get("/nowhere").without_authorizer()).await;
-    assert_eq!(
-        reply.headers["access-control-allow-origin"],
-        "https://admin.example.com"
-    );
+    assert_eq!(reply.headers["access-control-allow-origin"], "https://admin.example.com");
     assert_eq!(reply.headers["vary"], "Origin");
-    let reply = send(
-        &router,
-        Event::get("/nowhere")
-            .without_authorizer()
-            .header("Origin", "https://other.example.com"),
-    )
-    .await;
-    assert_eq!(
-        reply.headers["access-control-allow-origin"],
-        "https://other.example.com"
-    );
+    let reply =
+        send(&router, Event::get("/nowhere").without_authorizer().header("Origin", "https://other.example.com")).await;
+    assert_eq!(reply.headers["access-control-allow-origin"], "https://other.example.com");
     let pool = Pool::new().await;
     let reply = pool.send(Event::get("/nowhere").without_authorizer()).await;
     assert_eq!(reply.headers["access-control-allow-origin"], "*");

@@ -8,8 +8,7 @@ use std::time::Duration;
 use aws_sdk_cloudformation::Client;
 use aws_sdk_cloudformation::error::{DisplayErrorContext, ProvideErrorMetadata, SdkError};
 use aws_sdk_cloudformation::types::{
-    Capability, ChangeAction, ChangeSetStatus, ChangeSetType, Parameter, RequiresRecreation,
-    StackStatus,
+    Capability, ChangeAction, ChangeSetStatus, ChangeSetType, Parameter, RequiresRecreation, StackStatus,
 };
 use aws_smithy_types::DateTime;
 
@@ -39,8 +38,7 @@ impl Change {
     pub fn is_destructive(&self) -> bool {
         self.guards_users()
             && (self.action == "Remove"
-                || (self.action == "Modify"
-                    && matches!(self.replacement.as_str(), "True" | "Conditional")))
+                || (self.action == "Modify" && matches!(self.replacement.as_str(), "True" | "Conditional")))
     }
 }
 
@@ -54,35 +52,17 @@ pub fn plan_table(changes: &[Change]) -> String {
                 c.action.clone(),
                 c.logical_id.clone(),
                 c.resource_type.clone(),
-                if c.replacement.is_empty() {
-                    "-".into()
-                } else {
-                    c.replacement.clone()
-                },
+                if c.replacement.is_empty() { "-".into() } else { c.replacement.clone() },
             ]
         })
         .collect();
-    let widths: Vec<usize> = (0..4)
-        .map(|i| {
-            rows.iter()
-                .map(|r| r[i].len())
-                .chain([headers[i].len()])
-                .max()
-                .unwrap_or(0)
-        })
-        .collect();
+    let widths: Vec<usize> =
+        (0..4).map(|i| rows.iter().map(|r| r[i].len()).chain([headers[i].len()]).max().unwrap_or(0)).collect();
     let line = |cells: [&str; 4]| {
-        let text: Vec<String> = cells
-            .iter()
-            .zip(&widths)
-            .map(|(c, w)| format!("{c:<w$}"))
-            .collect();
+        let text: Vec<String> = cells.iter().zip(&widths).map(|(c, w)| format!("{c:<w$}")).collect();
         text.join("  ").trim_end().to_owned()
     };
-    let mut out = vec![
-        line(headers),
-        line(["------", "----------", "----", "-----------"]),
-    ];
+    let mut out = vec![line(headers), line(["------", "----------", "----", "-----------"])];
     out.extend(rows.iter().map(|r| line([&r[0], &r[1], &r[2], &r[3]])));
     out.join("\n")
 }
@@ -90,10 +70,7 @@ pub fn plan_table(changes: &[Change]) -> String {
 #[derive(Debug, thiserror::Error)]
 pub enum DeployError {
     #[error("CloudFormation {operation} failed: {message}")]
-    Aws {
-        operation: &'static str,
-        message: String,
-    },
+    Aws { operation: &'static str, message: String },
     #[error(
         "refusing to deploy: this change would {what}, and with it every user of the pool\n{details}\nThe change set was deleted; nothing was changed.\nhelp: if losing them is really intended, deploy again with --replace-user-pool-and-lose-its-users"
     )]
@@ -101,35 +78,26 @@ pub enum DeployError {
     #[error("the change set failed: {0}")]
     ChangeSetFailed(String),
     #[error("the stack {stack} is {status}: {help}")]
-    Stuck {
-        stack: String,
-        status: String,
-        help: String,
-    },
-    #[error(
-        "the deployment failed and CloudFormation rolled it back ({status}); the first failure: {first_failure}"
-    )]
-    Failed {
-        status: String,
-        first_failure: String,
-    },
-    #[error(
-        "the stack {stack} is still {status} after {waited:?}; wait for it, then run this again"
-    )]
-    StillBusy {
-        stack: String,
-        status: String,
-        waited: Duration,
-    },
+    Stuck { stack: String, status: String, help: String },
+    #[error("the deployment failed and CloudFormation rolled it back ({status}); the first failure: {first_failure}")]
+    Failed { status: String, first_failure: String },
+    #[error("the stack {stack} is still {status} after {waited:?}; wait for it, then run this again")]
+    StillBusy { stack: String, status: String, waited: Duration },
 }
 
 fn aws<E: ProvideErrorMetadata + std::error::Error + Send + Sync + 'static, R: std::fmt::Debug>(
     operation: &'static str,
 ) -> impl Fn(SdkError<E, R>) -> DeployError {
-    move |e| DeployError::Aws {
-        operation,
-        message: DisplayErrorContext(&e).to_string(),
-    }
+    move |e| DeployError::Aws { operation, message: DisplayErrorContext(&e).to_string() }
+}
+
+fn message_of<E: ProvideErrorMetadata, R>(error: &SdkError<E, R>) -> Option<&str> {
+    error.as_service_error().and_then(ProvideErrorMetadata::message)
+}
+
+/// CloudFormation's answer for a stack name that does not resolve.
+fn is_missing<E: ProvideErrorMetadata, R>(error: &SdkError<E, R>) -> bool {
+    message_of(error).is_some_and(|m| m.contains("does not exist"))
 }
 
 /// What the deployer reports while it works.
@@ -145,10 +113,7 @@ pub enum Report {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Prepared {
     NoChanges,
-    Changes {
-        change_set: String,
-        changes: Vec<Change>,
-    },
+    Changes { change_set: String, changes: Vec<Change> },
 }
 
 /// What a deletion did.
@@ -181,6 +146,8 @@ pub struct Deployer {
     pub poll: Duration,
     /// How long to wait for an operation that was already running.
     pub wait_for_busy: Duration,
+    /// How long a change or a deletion may take before the deployer stops following it.
+    pub max_operation: Duration,
 }
 
 impl Deployer {
@@ -190,51 +157,28 @@ impl Deployer {
             stack: stack.into(),
             poll: Duration::from_secs(3),
             wait_for_busy: Duration::from_secs(600),
+            max_operation: Duration::from_secs(3600),
         }
     }
 
     /// The stack's status, `None` when there is no such stack.
     pub async fn status(&self) -> Result<Option<String>, DeployError> {
-        match self
-            .cfn
-            .describe_stacks()
-            .stack_name(&self.stack)
-            .send()
-            .await
-        {
-            Ok(out) => Ok(out
-                .stacks()
-                .first()
-                .and_then(|s| s.stack_status())
-                .map(|s| s.as_str().to_owned())),
-            Err(e)
-                if e.as_service_error()
-                    .and_then(ProvideErrorMetadata::message)
-                    .is_some_and(|m| m.contains("does not exist")) =>
-            {
-                Ok(None)
-            }
+        match self.cfn.describe_stacks().stack_name(&self.stack).send().await {
+            Ok(out) => Ok(out.stacks().first().and_then(|s| s.stack_status()).map(|s| s.as_str().to_owned())),
+            Err(e) if is_missing(&e) => Ok(None),
             Err(e) => Err(aws("DescribeStacks")(e)),
         }
     }
 
     /// The stack's outputs.
     pub async fn outputs(&self) -> Result<Vec<(String, String)>, DeployError> {
-        let out = self
-            .cfn
-            .describe_stacks()
-            .stack_name(&self.stack)
-            .send()
-            .await
-            .map_err(aws("DescribeStacks"))?;
+        let out = self.cfn.describe_stacks().stack_name(&self.stack).send().await.map_err(aws("DescribeStacks"))?;
         let stack = out.stacks().first();
         Ok(stack
             .map(|s| {
                 s.outputs()
                     .iter()
-                    .filter_map(|o| {
-                        Some((o.output_key()?.to_owned(), o.output_value()?.to_owned()))
-                    })
+                    .filter_map(|o| Some((o.output_key()?.to_owned(), o.output_value()?.to_owned())))
                     .collect()
             })
             .unwrap_or_default())
@@ -247,10 +191,7 @@ impl Deployer {
         loop {
             let status = self.status().await?;
             match &status {
-                Some(s)
-                    if s.ends_with("_IN_PROGRESS")
-                        && s != StackStatus::ReviewInProgress.as_str() =>
-                {
+                Some(s) if s.ends_with("_IN_PROGRESS") && s != StackStatus::ReviewInProgress.as_str() => {
                     if started.elapsed() > self.wait_for_busy {
                         return Err(DeployError::StillBusy {
                             stack: self.stack.clone(),
@@ -301,10 +242,7 @@ impl Deployer {
                         return Err(DeployError::Stuck {
                             stack: self.stack.clone(),
                             status: "DELETE_FAILED".into(),
-                            help: format!(
-                                "these resources could not be deleted: {}",
-                                retained.join(", ")
-                            ),
+                            help: format!("these resources could not be deleted: {}", retained.join(", ")),
                         });
                     }
                     _ => ChangeSetType::Create,
@@ -321,16 +259,12 @@ impl Deployer {
                 return Err(DeployError::Stuck {
                     stack: self.stack.clone(),
                     status: status.to_owned(),
-                    help: "run `cargo xtask teardown` for this environment, then deploy again"
-                        .into(),
+                    help: "run `cargo xtask teardown` for this environment, then deploy again".into(),
                 });
             }
             Some(_) => ChangeSetType::Update,
         };
-        let name = format!(
-            "admin-queries-{}",
-            DateTime::from(std::time::SystemTime::now()).secs()
-        );
+        let name = format!("admin-queries-{}", DateTime::from(std::time::SystemTime::now()).secs());
         let mut create = self
             .cfn
             .create_change_set()
@@ -341,18 +275,17 @@ impl Deployer {
             .capabilities(Capability::CapabilityIam)
             .description("cargo xtask deploy");
         for (key, value) in parameters {
-            create = create.parameters(
-                Parameter::builder()
-                    .parameter_key(*key)
-                    .parameter_value(*value)
-                    .build(),
-            );
+            create = create.parameters(Parameter::builder().parameter_key(*key).parameter_value(*value).build());
         }
-        create.send().await.map_err(aws("CreateChangeSet"))?;
-        report(Report::Line(format!(
-            "Created change set {name} ({})",
-            kind.as_str()
-        )));
+        match create.send().await {
+            Ok(_) => {}
+            // The answer UpdateStack gives, which some endpoints give for an unchanged change set too.
+            Err(e) if message_of(&e).is_some_and(|m| m.contains("No updates are to be performed")) => {
+                return Ok(Prepared::NoChanges);
+            }
+            Err(e) => return Err(aws("CreateChangeSet")(e)),
+        }
+        report(Report::Line(format!("Created change set {name} ({})", kind.as_str())));
 
         // Wait for it to be described.
         let described = loop {
@@ -369,9 +302,7 @@ impl Deployer {
                 Some(ChangeSetStatus::Failed) => {
                     let reason = out.status_reason().unwrap_or_default().to_owned();
                     self.delete_change_set(&name).await?;
-                    if reason.contains("didn't contain changes")
-                        || reason.contains("No updates are to be performed")
-                    {
+                    if reason.contains("didn't contain changes") || reason.contains("No updates are to be performed") {
                         return Ok(Prepared::NoChanges);
                     }
                     return Err(DeployError::ChangeSetFailed(reason));
@@ -387,16 +318,11 @@ impl Deployer {
                     continue;
                 };
                 changes.push(Change {
-                    action: rc
-                        .action()
-                        .map(|a| a.as_str().to_owned())
-                        .unwrap_or_default(),
+                    action: rc.action().map(|a| a.as_str().to_owned()).unwrap_or_default(),
                     logical_id: rc.logical_resource_id().unwrap_or_default().to_owned(),
                     resource_type: rc.resource_type().unwrap_or_default().to_owned(),
                     replacement: if rc.action() == Some(&ChangeAction::Modify) {
-                        rc.replacement()
-                            .map(|r| r.as_str().to_owned())
-                            .unwrap_or_default()
+                        rc.replacement().map(|r| r.as_str().to_owned()).unwrap_or_default()
                     } else {
                         String::new()
                     },
@@ -407,9 +333,7 @@ impl Deployer {
                         .filter(|t| {
                             matches!(
                                 t.requires_recreation(),
-                                Some(
-                                    RequiresRecreation::Always | RequiresRecreation::Conditionally
-                                )
+                                Some(RequiresRecreation::Always | RequiresRecreation::Conditionally)
                             )
                         })
                         .filter_map(|t| t.name().map(str::to_owned))
@@ -436,11 +360,7 @@ impl Deployer {
         let destructive: Vec<&Change> = changes.iter().filter(|c| c.is_destructive()).collect();
         if !destructive.is_empty() && !allow_destructive {
             self.delete_change_set(&name).await?;
-            let what = if destructive.iter().any(|c| c.action == "Remove") {
-                "remove"
-            } else {
-                "replace"
-            };
+            let what = if destructive.iter().any(|c| c.action == "Remove") { "remove" } else { "replace" };
             let details = destructive
                 .iter()
                 .map(|c| {
@@ -454,29 +374,15 @@ impl Deployer {
                         c.action,
                         c.logical_id,
                         c.resource_type,
-                        if c.replacement.is_empty() {
-                            "-"
-                        } else {
-                            &c.replacement
-                        }
+                        if c.replacement.is_empty() { "-" } else { &c.replacement }
                     )
                 })
                 .collect::<Vec<_>>()
                 .join("\n");
-            let noun = destructive
-                .iter()
-                .map(|c| c.logical_id.as_str())
-                .collect::<Vec<_>>()
-                .join(", ");
-            return Err(DeployError::Destructive {
-                what: format!("{what} {noun}"),
-                details,
-            });
+            let noun = destructive.iter().map(|c| c.logical_id.as_str()).collect::<Vec<_>>().join(", ");
+            return Err(DeployError::Destructive { what: format!("{what} {noun}"), details });
         }
-        Ok(Prepared::Changes {
-            change_set: name,
-            changes,
-        })
+        Ok(Prepared::Changes { change_set: name, changes })
     }
 
     pub async fn delete_change_set(&self, name: &str) -> Result<(), DeployError> {
@@ -506,32 +412,19 @@ impl Deployer {
             .await
             .map_err(aws("ExecuteChangeSet"))?;
         let (status, first_failure) = self.follow(since, total, report).await?;
-        if matches!(
-            status.as_str(),
-            "CREATE_COMPLETE" | "UPDATE_COMPLETE" | "IMPORT_COMPLETE"
-        ) {
+        if matches!(status.as_str(), "CREATE_COMPLETE" | "UPDATE_COMPLETE" | "IMPORT_COMPLETE") {
             Ok(())
         } else {
             Err(DeployError::Failed {
                 status,
-                first_failure: first_failure
-                    .unwrap_or_else(|| "no resource reported a reason".into()),
+                first_failure: first_failure.unwrap_or_else(|| "no resource reported a reason".into()),
             })
         }
     }
 
     async fn latest_event_time(&self) -> Result<Option<DateTime>, DeployError> {
-        match self
-            .cfn
-            .describe_stack_events()
-            .stack_name(&self.stack)
-            .send()
-            .await
-        {
-            Ok(out) => Ok(out
-                .stack_events()
-                .first()
-                .and_then(|e| e.timestamp().copied())),
+        match self.cfn.describe_stack_events().stack_name(&self.stack).send().await {
+            Ok(out) => Ok(out.stack_events().first().and_then(|e| e.timestamp().copied())),
             Err(_) => Ok(None),
         }
     }
@@ -547,14 +440,18 @@ impl Deployer {
         let mut seen: HashSet<String> = HashSet::new();
         let mut done: HashSet<String> = HashSet::new();
         let mut first_failure = None;
+        let started = std::time::Instant::now();
         loop {
-            let out = self
-                .cfn
-                .describe_stack_events()
-                .stack_name(&self.stack)
-                .send()
-                .await
-                .map_err(aws("DescribeStackEvents"))?;
+            if started.elapsed() > self.max_operation {
+                let status = self.status().await?.unwrap_or_else(|| "gone".to_owned());
+                return Err(DeployError::StillBusy { stack: self.stack.clone(), status, waited: self.max_operation });
+            }
+            let out = match self.cfn.describe_stack_events().stack_name(&self.stack).send().await {
+                Ok(out) => out,
+                // Once a deletion completes, the stack's name no longer resolves.
+                Err(e) if is_missing(&e) => return Ok(("DELETE_COMPLETE".to_owned(), first_failure)),
+                Err(e) => return Err(aws("DescribeStackEvents")(e)),
+            };
             let mut fresh: Vec<_> = out
                 .stack_events()
                 .iter()
@@ -562,8 +459,7 @@ impl Deployer {
                     since.is_none_or(|since| {
                         e.timestamp().is_some_and(|t| {
                             t.secs() > since.secs()
-                                || (t.secs() == since.secs()
-                                    && t.subsec_nanos() > since.subsec_nanos())
+                                || (t.secs() == since.secs() && t.subsec_nanos() > since.subsec_nanos())
                         })
                     })
                 })
@@ -575,32 +471,18 @@ impl Deployer {
                 seen.insert(event.event_id().unwrap_or_default().to_owned());
                 let id = event.logical_resource_id().unwrap_or_default();
                 let kind = event.resource_type().unwrap_or_default();
-                let status = event
-                    .resource_status()
-                    .map(|s| s.as_str())
-                    .unwrap_or_default();
+                let status = event.resource_status().map(|s| s.as_str()).unwrap_or_default();
                 let reason = event.resource_status_reason().unwrap_or_default();
                 let is_root = kind == "AWS::CloudFormation::Stack" && id == self.stack;
                 report(Report::Line(format!(
                     "{status:<24} {id} ({kind}){}",
-                    if reason.is_empty() {
-                        String::new()
-                    } else {
-                        format!(": {reason}")
-                    }
+                    if reason.is_empty() { String::new() } else { format!(": {reason}") }
                 )));
-                if status.ends_with("_FAILED")
-                    && !is_root
-                    && first_failure.is_none()
-                    && !reason.contains("cancelled")
-                {
+                if status.ends_with("_FAILED") && !is_root && first_failure.is_none() && !reason.contains("cancelled") {
                     first_failure = Some(format!("{id} ({kind}): {reason}"));
                 }
                 if !is_root && status.ends_with("_COMPLETE") && done.insert(id.to_owned()) {
-                    report(Report::Progress {
-                        done: done.len().min(total),
-                        total,
-                    });
+                    report(Report::Progress { done: done.len().min(total), total });
                 }
                 if is_root && TERMINAL.contains(&status) {
                     return Ok((status.to_owned(), first_failure));
@@ -616,17 +498,10 @@ impl Deployer {
             return Ok(Deleted::NothingToDelete);
         }
         let since = self.latest_event_time().await?;
-        self.cfn
-            .delete_stack()
-            .stack_name(&self.stack)
-            .send()
-            .await
-            .map_err(aws("DeleteStack"))?;
+        self.cfn.delete_stack().stack_name(&self.stack).send().await.map_err(aws("DeleteStack"))?;
         let (status, _) = self.follow(since, 0, report).await?;
         if status != "DELETE_FAILED" {
-            return Ok(Deleted::Deleted {
-                retained: Vec::new(),
-            });
+            return Ok(Deleted::Deleted { retained: Vec::new() });
         }
         // Retry, keeping what could not be deleted.
         let events = self
@@ -647,10 +522,7 @@ impl Deployer {
             .collect();
         failed.sort();
         failed.dedup();
-        report(Report::Line(format!(
-            "Deleting again, retaining what could not be deleted: {}",
-            failed.join(", ")
-        )));
+        report(Report::Line(format!("Deleting again, retaining what could not be deleted: {}", failed.join(", "))));
         let since = self.latest_event_time().await?;
         self.cfn
             .delete_stack()
@@ -663,10 +535,7 @@ impl Deployer {
         if status == "DELETE_COMPLETE" {
             Ok(Deleted::Deleted { retained: failed })
         } else {
-            Err(DeployError::Failed {
-                status,
-                first_failure: failure.unwrap_or_default(),
-            })
+            Err(DeployError::Failed { status, first_failure: failure.unwrap_or_default() })
         }
     }
 }

@@ -64,20 +64,12 @@ pub struct UserPool {
 
 impl Default for UserPool {
     fn default() -> Self {
-        Self {
-            username_attributes: Vec::new(),
-            existing: None,
-            groups: default_groups(),
-        }
+        Self { username_attributes: Vec::new(), existing: None, groups: default_groups() }
     }
 }
 
 fn default_groups() -> Vec<Group> {
-    vec![Group {
-        name: "Admins".to_owned(),
-        precedence: Some(1),
-        description: None,
-    }]
+    vec![Group { name: "Admins".to_owned(), precedence: Some(1), description: None }]
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -114,11 +106,7 @@ pub struct AdminApi {
 
 impl Default for AdminApi {
     fn default() -> Self {
-        Self {
-            restrict_to_group: Some("Admins".to_owned()),
-            token: TokenKind::Access,
-            cors_origins: default_cors(),
-        }
+        Self { restrict_to_group: Some("Admins".to_owned()), token: TokenKind::Access, cors_origins: default_cors() }
     }
 }
 
@@ -173,37 +161,24 @@ fn default_retention() -> u32 {
 }
 
 /// The retention periods CloudWatch Logs accepts.
-const RETENTION_DAYS: [u32; 22] = [
-    1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922,
-    3288, 3653,
-];
+const RETENTION_DAYS: [u32; 22] =
+    [1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653];
 
 /// A config that cannot be used, with the key at fault and what to write instead.
 #[derive(Debug, thiserror::Error, PartialEq, Eq)]
 pub enum ConfigError {
-    #[error(
-        "{path} was not found\nhelp: run `cargo xtask add-auth` to write one, or copy the example in the README"
-    )]
+    #[error("{path} was not found\nhelp: run `cargo xtask add-auth` to write one, or copy the example in the README")]
     Missing { path: String },
     #[error("{path} could not be read: {reason}")]
     Unreadable { path: String, reason: String },
     #[error("{path}: {message}")]
     Syntax { path: String, message: String },
     #[error("{path}: `{key}` {problem}\nhelp: {help}")]
-    Invalid {
-        path: String,
-        key: String,
-        problem: String,
-        help: String,
-    },
+    Invalid { path: String, key: String, problem: String, help: String },
     #[error(
         "there is no environment `{name}` in {path}\nhelp: add a `[environments.{name}]` table, or use one of: {known}"
     )]
-    UnknownEnvironment {
-        path: String,
-        name: String,
-        known: String,
-    },
+    UnknownEnvironment { path: String, name: String, known: String },
 }
 
 impl Config {
@@ -211,23 +186,16 @@ impl Config {
     pub fn load(path: &Path) -> Result<Self, ConfigError> {
         let shown = path.display().to_string();
         let text = std::fs::read_to_string(path).map_err(|e| match e.kind() {
-            std::io::ErrorKind::NotFound => ConfigError::Missing {
-                path: shown.clone(),
-            },
-            _ => ConfigError::Unreadable {
-                path: shown.clone(),
-                reason: e.to_string(),
-            },
+            std::io::ErrorKind::NotFound => ConfigError::Missing { path: shown.clone() },
+            _ => ConfigError::Unreadable { path: shown.clone(), reason: e.to_string() },
         })?;
         Self::parse(&text, &shown)
     }
 
     /// Parses and validates config text; `path` names it in errors.
     pub fn parse(text: &str, path: &str) -> Result<Self, ConfigError> {
-        let config: Self = toml::from_str(text).map_err(|e| ConfigError::Syntax {
-            path: path.to_owned(),
-            message: e.to_string(),
-        })?;
+        let config: Self =
+            toml::from_str(text).map_err(|e| ConfigError::Syntax { path: path.to_owned(), message: e.to_string() })?;
         config.validate(path)?;
         Ok(config)
     }
@@ -243,16 +211,12 @@ impl Config {
             !s.is_empty()
                 && s.len() <= 40
                 && s.starts_with(|c: char| c.is_ascii_lowercase())
-                && s.chars()
-                    .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-')
+                && s.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-')
         };
         if !name_ok(&self.project) {
             return Err(invalid(
                 "project",
-                format!(
-                    "is {:?}, which cannot name stacks and resources",
-                    self.project
-                ),
+                format!("is {:?}, which cannot name stacks and resources", self.project),
                 "use up to 40 lowercase letters, digits and `-`, starting with a letter, e.g. project = \"myapp\"",
             ));
         }
@@ -268,14 +232,10 @@ impl Config {
             if let Some(region) = &env.region {
                 let parts: Vec<&str> = region.split('-').collect();
                 let ok = parts.len() >= 3
-                    && parts.iter().all(|p| {
-                        !p.is_empty()
-                            && p.chars()
-                                .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit())
-                    })
                     && parts
-                        .last()
-                        .is_some_and(|p| p.chars().all(|c| c.is_ascii_digit()));
+                        .iter()
+                        .all(|p| !p.is_empty() && p.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit()))
+                    && parts.last().is_some_and(|p| p.chars().all(|c| c.is_ascii_digit()));
                 if !ok {
                     return Err(invalid(
                         &format!("{key}.region"),
@@ -323,9 +283,7 @@ impl Config {
         let mut names = std::collections::BTreeSet::new();
         for (i, group) in pool.groups.iter().enumerate() {
             let key = format!("user_pool.groups[{i}]");
-            if group.name.is_empty()
-                || group.name.chars().count() > 128
-                || group.name.chars().any(char::is_whitespace)
+            if group.name.is_empty() || group.name.chars().count() > 128 || group.name.chars().any(char::is_whitespace)
             {
                 return Err(invalid(
                     &format!("{key}.name"),
@@ -341,11 +299,7 @@ impl Config {
                 ));
             }
             if group.precedence.is_some_and(|p| p < 0) {
-                return Err(invalid(
-                    &format!("{key}.precedence"),
-                    "is negative".into(),
-                    "use 0 or more; lower wins",
-                ));
+                return Err(invalid(&format!("{key}.precedence"), "is negative".into(), "use 0 or more; lower wins"));
             }
         }
         let api = &self.admin_api;
@@ -430,11 +384,7 @@ impl Config {
         if let Some(admin) = &self.admin_api.restrict_to_group
             && !groups.iter().any(|g| &g.name == admin)
         {
-            groups.push(Group {
-                name: admin.clone(),
-                precedence: None,
-                description: None,
-            });
+            groups.push(Group { name: admin.clone(), precedence: None, description: None });
         }
         groups
     }
@@ -489,10 +439,7 @@ mod tests {
     #[test]
     fn the_default_config_is_valid_and_restricted_to_admins() {
         let config = parse(DEFAULT_CONFIG).unwrap();
-        assert_eq!(
-            config.admin_api.restrict_to_group.as_deref(),
-            Some("Admins")
-        );
+        assert_eq!(config.admin_api.restrict_to_group.as_deref(), Some("Admins"));
         assert_eq!(config.admin_api.token, TokenKind::Access);
         assert_eq!(config.user_pool.groups[0].name, "Admins");
         assert!(config.environments.contains_key("local"));
@@ -500,78 +447,47 @@ mod tests {
 
     #[test]
     fn unknown_keys_are_errors_that_name_the_key() {
-        let err = parse("project = \"a\"\n[admin_api]\nrestrict_to = \"Admins\"\n")
-            .unwrap_err()
-            .to_string();
+        let err = parse("project = \"a\"\n[admin_api]\nrestrict_to = \"Admins\"\n").unwrap_err().to_string();
         assert!(err.contains("restrict_to"), "{err}");
-        assert!(
-            err.contains("restrict_to_group"),
-            "it lists the known keys: {err}"
-        );
+        assert!(err.contains("restrict_to_group"), "it lists the known keys: {err}");
     }
 
     #[test]
     fn bad_values_name_the_key_and_say_what_to_write() {
         let cases = [
             ("project = \"My App\"", "`project`"),
-            (
-                "project = \"a\"\n[lambda]\ntimeout_s = 30",
-                "`lambda.timeout_s`",
-            ),
-            (
-                "project = \"a\"\n[lambda]\nmemory_mb = 64",
-                "`lambda.memory_mb`",
-            ),
-            (
-                "project = \"a\"\n[admin_api]\ncors_origins = [\"admin.example.com/\"]",
-                "`admin_api.cors_origins`",
-            ),
-            (
-                "project = \"a\"\n[environments.dev]\nregion = \"Ireland\"",
-                "`environments.dev.region`",
-            ),
+            ("project = \"a\"\n[lambda]\ntimeout_s = 30", "`lambda.timeout_s`"),
+            ("project = \"a\"\n[lambda]\nmemory_mb = 64", "`lambda.memory_mb`"),
+            ("project = \"a\"\n[admin_api]\ncors_origins = [\"admin.example.com/\"]", "`admin_api.cors_origins`"),
+            ("project = \"a\"\n[environments.dev]\nregion = \"Ireland\"", "`environments.dev.region`"),
             (
                 "project = \"a\"\n[user_pool]\ngroups = [{ name = \"A\" }, { name = \"A\" }]",
                 "`user_pool.groups[1].name`",
             ),
-            (
-                "project = \"a\"\n[user_pool]\nexisting = \"abc\"",
-                "`user_pool.existing`",
-            ),
+            ("project = \"a\"\n[user_pool]\nexisting = \"abc\"", "`user_pool.existing`"),
         ];
         for (text, key) in cases {
             let err = parse(text).unwrap_err().to_string();
             assert!(err.contains(key), "{text}: {err}");
             assert!(err.contains("help: "), "{text}: {err}");
         }
-        let err = parse("project = \"a\"\n[admin_api]\ntoken = \"jwt\"")
-            .unwrap_err()
-            .to_string();
+        let err = parse("project = \"a\"\n[admin_api]\ntoken = \"jwt\"").unwrap_err().to_string();
         assert!(err.contains("token") && err.contains("access"), "{err}");
     }
 
     #[test]
     fn local_exists_without_being_listed_and_others_must_be() {
         let config = parse("project = \"a\"").unwrap();
-        assert_eq!(
-            config.environment("local", "f").unwrap().region(),
-            "us-east-1"
-        );
+        assert_eq!(config.environment("local", "f").unwrap().region(), "us-east-1");
         let err = config.environment("prod", "f").unwrap_err().to_string();
         assert!(err.contains("[environments.prod]"), "{err}");
     }
 
     #[test]
     fn the_admin_group_is_created_when_not_listed() {
-        let config = parse(
-            "project = \"a\"\n[user_pool]\ngroups = []\n[admin_api]\nrestrict_to_group = \"Ops\"",
-        )
-        .unwrap();
-        let names: Vec<String> = config
-            .effective_groups()
-            .into_iter()
-            .map(|g| g.name)
-            .collect();
+        let config =
+            parse("project = \"a\"\n[user_pool]\ngroups = []\n[admin_api]\nrestrict_to_group = \"Ops\"").unwrap();
+        let names: Vec<String> = config.effective_groups().into_iter().map(|g| g.name).collect();
         assert_eq!(names, vec!["Ops"]);
     }
 }

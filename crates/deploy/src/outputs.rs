@@ -40,11 +40,7 @@ impl Outputs {
 
     /// moto does not verify SRP, so a local client signs in with USER_PASSWORD_AUTH; AWS gets SRP, the default.
     fn auth_flow(&self) -> &'static str {
-        if self.cognito_endpoint.is_some() {
-            "USER_PASSWORD_AUTH"
-        } else {
-            "USER_SRP_AUTH"
-        }
+        if self.cognito_endpoint.is_some() { "USER_PASSWORD_AUTH" } else { "USER_SRP_AUTH" }
     }
 
     fn attribute_names(&self, upper: bool) -> Vec<String> {
@@ -84,7 +80,8 @@ impl Outputs {
             TokenKind::Access => "AMAZON_COGNITO_USER_POOLS",
             TokenKind::Id => "NONE",
         };
-        let mut user_pool = json!({ "PoolId": self.user_pool_id, "AppClientId": self.client_id, "Region": self.region });
+        let mut user_pool =
+            json!({ "PoolId": self.user_pool_id, "AppClientId": self.client_id, "Region": self.region });
         if let Some(endpoint) = &self.cognito_endpoint {
             user_pool["Endpoint"] = json!(endpoint);
         }
@@ -148,8 +145,7 @@ impl Outputs {
 
     /// `aws-amplify` v6's own configuration shape.
     pub fn v6(&self) -> Value {
-        let mut cognito =
-            json!({ "userPoolId": self.user_pool_id, "userPoolClientId": self.client_id });
+        let mut cognito = json!({ "userPoolId": self.user_pool_id, "userPoolClientId": self.client_id });
         if let Some(endpoint) = &self.cognito_endpoint {
             cognito["userPoolEndpoint"] = json!(endpoint);
         }
@@ -170,10 +166,7 @@ impl Outputs {
             serde_json::to_string_pretty(&self.js_keys()).unwrap_or_default()
         );
         vec![
-            (
-                "amplifyconfiguration.json",
-                pretty(&self.amplifyconfiguration()),
-            ),
+            ("amplifyconfiguration.json", pretty(&self.amplifyconfiguration())),
             ("aws-exports.js", exports),
             ("amplify_outputs.json", pretty(&self.amplify_outputs())),
             ("amplify-config.v6.json", pretty(&self.v6())),
@@ -216,10 +209,7 @@ mod tests {
         let outputs = sample(TokenKind::Access, false);
         for (name, text) in outputs.files() {
             assert!(!text.contains("/dev/\""), "{name} has a trailing slash");
-            assert!(
-                text.contains("amazonaws.com/dev\""),
-                "{name} has the endpoint"
-            );
+            assert!(text.contains("amazonaws.com/dev\""), "{name} has the endpoint");
         }
     }
 
@@ -229,19 +219,14 @@ mod tests {
         assert_eq!(config["aws_cloud_logic_custom"][0]["name"], "AdminQueries");
         assert_eq!(config["aws_user_pools_web_client_id"], "client123");
         assert!(config.get("aws_user_pools_endpoint").is_none());
-        assert_eq!(
-            config["api"]["plugins"]["awsAPIPlugin"]["AdminQueries"]["endpointType"],
-            "REST"
-        );
+        assert_eq!(config["api"]["plugins"]["awsAPIPlugin"]["AdminQueries"]["endpointType"], "REST");
     }
 
     #[test]
     fn authorization_type_follows_the_token_kind() {
         let access = sample(TokenKind::Access, false).native();
         let id = sample(TokenKind::Id, false).native();
-        let kind = |v: &Value| {
-            v["api"]["plugins"]["awsAPIPlugin"]["AdminQueries"]["authorizationType"].clone()
-        };
+        let kind = |v: &Value| v["api"]["plugins"]["awsAPIPlugin"]["AdminQueries"]["authorizationType"].clone();
         assert_eq!(kind(&access), "AMAZON_COGNITO_USER_POOLS");
         assert_eq!(kind(&id), "NONE");
     }
@@ -249,22 +234,13 @@ mod tests {
     #[test]
     fn local_outputs_carry_the_cognito_endpoint_and_password_auth() {
         let outputs = sample(TokenKind::Access, true);
-        assert_eq!(
-            outputs.v6()["Auth"]["Cognito"]["userPoolEndpoint"],
-            "http://127.0.0.1:5000"
-        );
-        assert_eq!(
-            outputs.js_keys()["aws_user_pools_endpoint"],
-            "http://127.0.0.1:5000"
-        );
+        assert_eq!(outputs.v6()["Auth"]["Cognito"]["userPoolEndpoint"], "http://127.0.0.1:5000");
+        assert_eq!(outputs.js_keys()["aws_user_pools_endpoint"], "http://127.0.0.1:5000");
         let native = outputs.native();
         assert_eq!(
             native["auth"]["plugins"]["awsCognitoAuthPlugin"]["Auth"]["Default"]["authenticationFlowType"],
             "USER_PASSWORD_AUTH"
         );
-        assert_eq!(
-            outputs.amplify_outputs()["custom"]["API"]["AdminQueries"]["apiName"],
-            "AdminQueries"
-        );
+        assert_eq!(outputs.amplify_outputs()["custom"]["API"]["AdminQueries"]["apiName"], "AdminQueries");
     }
 }

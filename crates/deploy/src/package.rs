@@ -55,10 +55,7 @@ pub fn check(binary: &[u8], architecture: Architecture) -> Result<ElfReport, Pac
         Architecture::X86_64 => "x86_64",
     };
     if machine != wanted {
-        return Err(PackageError::WrongMachine {
-            found: machine.to_owned(),
-            wanted: wanted.to_owned(),
-        });
+        return Err(PackageError::WrongMachine { found: machine.to_owned(), wanted: wanted.to_owned() });
     }
     let max_glibc = max_glibc(binary);
     if let Some(version) = max_glibc
@@ -77,11 +74,8 @@ pub fn max_glibc(binary: &[u8]) -> Option<(u32, u32)> {
     let mut i = 0;
     while let Some(pos) = binary[i..].windows(NEEDLE.len()).position(|w| w == NEEDLE) {
         let start = i + pos + NEEDLE.len();
-        let digits: Vec<u8> = binary[start..]
-            .iter()
-            .take_while(|b| b.is_ascii_digit() || **b == b'.')
-            .copied()
-            .collect();
+        let digits: Vec<u8> =
+            binary[start..].iter().take_while(|b| b.is_ascii_digit() || **b == b'.').copied().collect();
         let text = String::from_utf8_lossy(&digits);
         let mut parts = text.split('.').filter_map(|p| p.parse::<u32>().ok());
         if let (Some(major), Some(minor)) = (parts.next(), parts.next()) {
@@ -101,18 +95,14 @@ pub fn zip(binary: &[u8]) -> Result<Vec<u8>, PackageError> {
         .last_modified_time(DateTime::default())
         .unix_permissions(0o755);
     let failed = |e: &dyn std::fmt::Display| PackageError::Zip(e.to_string());
-    out.start_file("bootstrap", options)
-        .map_err(|e| failed(&e))?;
+    out.start_file("bootstrap", options).map_err(|e| failed(&e))?;
     out.write_all(binary).map_err(|e| failed(&e))?;
     Ok(out.finish().map_err(|e| failed(&e))?.into_inner())
 }
 
 /// The lowercase hex sha256 of `bytes`: the zip's key in the asset bucket.
 pub fn sha256_hex(bytes: &[u8]) -> String {
-    Sha256::digest(bytes)
-        .iter()
-        .map(|b| format!("{b:02x}"))
-        .collect()
+    Sha256::digest(bytes).iter().map(|b| format!("{b:02x}")).collect()
 }
 
 #[cfg(test)]
@@ -130,41 +120,18 @@ mod tests {
     #[test]
     fn the_machine_must_match() {
         let arm = elf(0xb7, b"\0GLIBC_2.17\0GLIBC_2.34\0");
-        assert_eq!(
-            check(&arm, Architecture::Arm64).unwrap(),
-            ElfReport {
-                machine: "arm64",
-                max_glibc: Some((2, 34))
-            }
-        );
+        assert_eq!(check(&arm, Architecture::Arm64).unwrap(), ElfReport { machine: "arm64", max_glibc: Some((2, 34)) });
         let err = check(&arm, Architecture::X86_64).unwrap_err();
-        assert_eq!(
-            err,
-            PackageError::WrongMachine {
-                found: "arm64".into(),
-                wanted: "x86_64".into()
-            }
-        );
-        assert_eq!(
-            check(b"#!/bin/sh\n echo hi and more", Architecture::Arm64),
-            Err(PackageError::NotElf)
-        );
+        assert_eq!(err, PackageError::WrongMachine { found: "arm64".into(), wanted: "x86_64".into() });
+        assert_eq!(check(b"#!/bin/sh\n echo hi and more", Architecture::Arm64), Err(PackageError::NotElf));
     }
 
     #[test]
     fn a_newer_glibc_is_refused_and_static_passes() {
         let new = elf(0x3e, b"\0GLIBC_2.2.5\0GLIBC_2.39\0GLIBC_2.34\0");
-        assert_eq!(
-            check(&new, Architecture::X86_64),
-            Err(PackageError::GlibcTooNew((2, 39)))
-        );
+        assert_eq!(check(&new, Architecture::X86_64), Err(PackageError::GlibcTooNew((2, 39))));
         let static_binary = elf(0x3e, b"no versions here");
-        assert_eq!(
-            check(&static_binary, Architecture::X86_64)
-                .unwrap()
-                .max_glibc,
-            None
-        );
+        assert_eq!(check(&static_binary, Architecture::X86_64).unwrap().max_glibc, None);
     }
 
     #[test]

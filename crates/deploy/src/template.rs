@@ -14,8 +14,7 @@ use crate::config::{Architecture, Config, Environment, TokenKind, UsernameAttrib
 pub const ADMIN_SCOPE: &str = "aws.cognito.signin.user.admin";
 
 /// Headers allowed by the preflight and the gateway responses.
-const ALLOW_HEADERS: &str =
-    "'Content-Type,X-Amz-Date,Authorization,X-Api-Key,X-Amz-Security-Token'";
+const ALLOW_HEADERS: &str = "'Content-Type,X-Amz-Date,Authorization,X-Api-Key,X-Amz-Security-Token'";
 
 /// Logical ids the deployer guards: replacing or removing these loses users.
 pub const USER_POOL: &str = "UserPool";
@@ -56,10 +55,7 @@ pub fn enabled_actions(_config: &Config) -> Vec<&'static Action> {
 
 /// The Cognito IAM actions the function needs: exactly those of the enabled actions, sorted, without repeats.
 pub fn iam_actions(config: &Config) -> Vec<&'static str> {
-    let mut actions: Vec<&str> = enabled_actions(config)
-        .iter()
-        .map(|a| a.iam_action)
-        .collect();
+    let mut actions: Vec<&str> = enabled_actions(config).iter().map(|a| a.iam_action).collect();
     actions.sort_unstable();
     actions.dedup();
     actions
@@ -88,10 +84,7 @@ pub fn synthesize(config: &Config, env_name: &str, env: &Environment) -> Templat
         None => json!({ "Fn::GetAtt": [USER_POOL, "Arn"] }),
     };
     if existing.is_none() {
-        let email_sign_in = config
-            .user_pool
-            .username_attributes
-            .contains(&UsernameAttribute::Email);
+        let email_sign_in = config.user_pool.username_attributes.contains(&UsernameAttribute::Email);
         let mut properties = json!({
             "UserPoolName": format!("{}-{env_name}", config.project),
             "DeletionProtection": if retain { "ACTIVE" } else { "INACTIVE" },
@@ -185,11 +178,7 @@ pub fn synthesize(config: &Config, env_name: &str, env: &Environment) -> Templat
             },
         }),
     );
-    let group = config
-        .admin_api
-        .restrict_to_group
-        .clone()
-        .unwrap_or_else(|| "NONE".to_owned());
+    let group = config.admin_api.restrict_to_group.clone().unwrap_or_else(|| "NONE".to_owned());
     resources.insert(
         "Function".into(),
         json!({
@@ -216,14 +205,7 @@ pub fn synthesize(config: &Config, env_name: &str, env: &Environment) -> Templat
     );
 
     // The REST API: one `/{proxy+}` resource, ANY behind the Cognito authorizer, OPTIONS by a mock integration.
-    let cors_origin = format!(
-        "'{}'",
-        config
-            .admin_api
-            .cors_origins
-            .first()
-            .map_or("*", String::as_str)
-    );
+    let cors_origin = format!("'{}'", config.admin_api.cors_origins.first().map_or("*", String::as_str));
     let mut api = Map::new();
     api.insert(
         "Api".into(),
@@ -303,10 +285,7 @@ pub fn synthesize(config: &Config, env_name: &str, env: &Environment) -> Templat
             }],
         },
     }));
-    for (id, kind) in [
-        ("GatewayResponseDefault4xx", "DEFAULT_4XX"),
-        ("GatewayResponseDefault5xx", "DEFAULT_5XX"),
-    ] {
+    for (id, kind) in [("GatewayResponseDefault4xx", "DEFAULT_4XX"), ("GatewayResponseDefault5xx", "DEFAULT_5XX")] {
         api.insert(
             id.into(),
             json!({
@@ -326,11 +305,14 @@ pub fn synthesize(config: &Config, env_name: &str, env: &Environment) -> Templat
     let definition = serde_json::to_vec(&api).unwrap_or_default();
     let deployment = format!("Deployment{}", short_hash(&definition));
     resources.extend(api);
-    resources.insert(deployment.clone(), json!({
-        "Type": "AWS::ApiGateway::Deployment",
-        "DependsOn": ["ProxyAny", "ProxyOptions", "GatewayResponseDefault4xx", "GatewayResponseDefault5xx"],
-        "Properties": { "RestApiId": { "Ref": "Api" }, "Description": "Admin Queries" },
-    }));
+    resources.insert(
+        deployment.clone(),
+        json!({
+            "Type": "AWS::ApiGateway::Deployment",
+            "DependsOn": ["ProxyAny", "ProxyOptions", "GatewayResponseDefault4xx", "GatewayResponseDefault5xx"],
+            "Properties": { "RestApiId": { "Ref": "Api" }, "Description": "Admin Queries" },
+        }),
+    );
     resources.insert("Stage".into(), json!({
         "Type": "AWS::ApiGateway::Stage",
         "Properties": { "RestApiId": { "Ref": "Api" }, "DeploymentId": { "Ref": deployment }, "StageName": env_name },

@@ -21,22 +21,10 @@ groups = [{ name = "Admins", precedence = 1 }, { name = "Editors", precedence = 
 
 /// The variants: (golden file, extra config, environment).
 const VARIANTS: &[(&str, &str, &str)] = &[
-    (
-        "restricted-access",
-        "[admin_api]\nrestrict_to_group = \"Admins\"\n",
-        "dev",
-    ),
+    ("restricted-access", "[admin_api]\nrestrict_to_group = \"Admins\"\n", "dev"),
     ("unrestricted", "[admin_api]\n", "dev"),
-    (
-        "id-token",
-        "[admin_api]\nrestrict_to_group = \"Admins\"\ntoken = \"id\"\n",
-        "dev",
-    ),
-    (
-        "existing-pool",
-        "[admin_api]\nrestrict_to_group = \"Admins\"\n",
-        "dev",
-    ),
+    ("id-token", "[admin_api]\nrestrict_to_group = \"Admins\"\ntoken = \"id\"\n", "dev"),
+    ("existing-pool", "[admin_api]\nrestrict_to_group = \"Admins\"\n", "dev"),
     (
         "retained",
         "[admin_api]\nrestrict_to_group = \"Admins\"\ncors_origins = [\"https://admin.example.com\"]\n",
@@ -47,10 +35,7 @@ const VARIANTS: &[(&str, &str, &str)] = &[
 fn config(name: &str, extra: &str) -> Config {
     let mut text = BASE.to_owned();
     if name == "existing-pool" {
-        text = text.replace(
-            "username_attributes = [\"email\"]",
-            "existing = \"eu-west-1_AbCdEf123\"",
-        );
+        text = text.replace("username_attributes = [\"email\"]", "existing = \"eu-west-1_AbCdEf123\"");
     }
     text.push_str(extra);
     Config::parse(&text, name).unwrap()
@@ -63,9 +48,7 @@ fn synth(name: &str, extra: &str, env: &str) -> Template {
 }
 
 fn golden(name: &str) -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-        .join("../../templates")
-        .join(format!("{name}.yaml"))
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../templates").join(format!("{name}.yaml"))
 }
 
 #[test]
@@ -90,11 +73,7 @@ fn synthesis_matches_the_golden_templates() {
 #[test]
 fn synthesis_is_deterministic() {
     for (name, extra, env) in VARIANTS {
-        assert_eq!(
-            synth(name, extra, env).to_yaml(),
-            synth(name, extra, env).to_yaml(),
-            "{name}"
-        );
+        assert_eq!(synth(name, extra, env).to_yaml(), synth(name, extra, env).to_yaml(), "{name}");
     }
 }
 
@@ -103,81 +82,38 @@ fn resources(t: &Template) -> &serde_json::Map<String, Value> {
 }
 
 fn deployment_id(t: &Template) -> String {
-    resources(t)
-        .keys()
-        .find(|k| k.starts_with("Deployment"))
-        .unwrap()
-        .clone()
+    resources(t).keys().find(|k| k.starts_with("Deployment")).unwrap().clone()
 }
 
 #[test]
 fn the_deployment_id_changes_with_the_api_and_only_with_it() {
-    let base = synth(
-        "restricted-access",
-        "[admin_api]\nrestrict_to_group = \"Admins\"\n",
-        "dev",
-    );
-    let id_mode = synth(
-        "id-token",
-        "[admin_api]\nrestrict_to_group = \"Admins\"\ntoken = \"id\"\n",
-        "dev",
-    );
-    assert_ne!(
-        deployment_id(&base),
-        deployment_id(&id_mode),
-        "the method changed: a new deployment"
-    );
-    let memory = synth(
-        "restricted-access",
-        "[admin_api]\nrestrict_to_group = \"Admins\"\n[lambda]\nmemory_mb = 256\n",
-        "dev",
-    );
-    assert_eq!(
-        deployment_id(&base),
-        deployment_id(&memory),
-        "only the function changed: no new deployment"
-    );
+    let base = synth("restricted-access", "[admin_api]\nrestrict_to_group = \"Admins\"\n", "dev");
+    let id_mode = synth("id-token", "[admin_api]\nrestrict_to_group = \"Admins\"\ntoken = \"id\"\n", "dev");
+    assert_ne!(deployment_id(&base), deployment_id(&id_mode), "the method changed: a new deployment");
+    let memory =
+        synth("restricted-access", "[admin_api]\nrestrict_to_group = \"Admins\"\n[lambda]\nmemory_mb = 256\n", "dev");
+    assert_eq!(deployment_id(&base), deployment_id(&memory), "only the function changed: no new deployment");
 }
 
 #[test]
 fn the_pool_schema_is_byte_stable_across_unrelated_changes() {
-    let base = synth(
-        "restricted-access",
-        "[admin_api]\nrestrict_to_group = \"Admins\"\n",
-        "dev",
-    );
-    let other = synth(
-        "unrestricted",
-        "[admin_api]\ncors_origins = [\"https://a.example\"]\n[lambda]\ntimeout_s = 10\n",
-        "dev",
-    );
-    let schema = |t: &Template| {
-        serde_json::to_string(&t.0["Resources"]["UserPool"]["Properties"]["Schema"]).unwrap()
-    };
+    let base = synth("restricted-access", "[admin_api]\nrestrict_to_group = \"Admins\"\n", "dev");
+    let other =
+        synth("unrestricted", "[admin_api]\ncors_origins = [\"https://a.example\"]\n[lambda]\ntimeout_s = 10\n", "dev");
+    let schema = |t: &Template| serde_json::to_string(&t.0["Resources"]["UserPool"]["Properties"]["Schema"]).unwrap();
     assert_eq!(schema(&base), schema(&other));
 }
 
 #[test]
 fn retention_follows_the_environment() {
-    let dev = synth(
-        "restricted-access",
-        "[admin_api]\nrestrict_to_group = \"Admins\"\n",
-        "dev",
-    );
-    let prod = synth(
-        "retained",
-        "[admin_api]\nrestrict_to_group = \"Admins\"\n",
-        "prod",
-    );
+    let dev = synth("restricted-access", "[admin_api]\nrestrict_to_group = \"Admins\"\n", "dev");
+    let prod = synth("retained", "[admin_api]\nrestrict_to_group = \"Admins\"\n", "prod");
     for (t, policy, protection) in [(&dev, "Delete", "INACTIVE"), (&prod, "Retain", "ACTIVE")] {
         for id in ["UserPool", "UserPoolClient", "GroupAdmins", "GroupEditors"] {
             assert_eq!(t.0["Resources"][id]["DeletionPolicy"], policy, "{id}");
             assert_eq!(t.0["Resources"][id]["UpdateReplacePolicy"], policy, "{id}");
         }
-        assert_eq!(
-            t.0["Resources"]["UserPool"]["Properties"]["DeletionProtection"],
-            protection
-        );
+        assert_eq!(t.0["Resources"]["UserPool"]["Properties"]["DeletionProtection"], protection);
     }
 }
 
@@ -186,73 +122,32 @@ fn the_policy_grants_exactly_the_actions_of_the_table_on_the_one_pool() {
     for (name, extra, env) in VARIANTS {
         let config = config(name, extra);
         let t = synth(name, extra, env);
-        let statements = &t.0["Resources"]["FunctionRole"]["Properties"]["Policies"][0]["PolicyDocument"]
-            ["Statement"];
+        let statements = &t.0["Resources"]["FunctionRole"]["Properties"]["Policies"][0]["PolicyDocument"]["Statement"];
         let cognito = &statements[0];
-        let granted: Vec<&str> = cognito["Action"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .map(|a| a.as_str().unwrap())
-            .collect();
+        let granted: Vec<&str> = cognito["Action"].as_array().unwrap().iter().map(|a| a.as_str().unwrap()).collect();
         assert_eq!(granted, iam_actions(&config), "{name}");
-        assert!(
-            granted
-                .iter()
-                .all(|a| a.starts_with("cognito-idp:") && !a.contains('*')),
-            "{name}: {granted:?}"
-        );
+        assert!(granted.iter().all(|a| a.starts_with("cognito-idp:") && !a.contains('*')), "{name}: {granted:?}");
         let resource = cognito["Resource"].to_string();
-        assert!(
-            resource.contains("UserPool") || resource.contains("eu-west-1_AbCdEf123"),
-            "{name}: {resource}"
-        );
-        assert_eq!(
-            statements.as_array().unwrap().len(),
-            2,
-            "{name}: nothing else is granted"
-        );
+        assert!(resource.contains("UserPool") || resource.contains("eu-west-1_AbCdEf123"), "{name}: {resource}");
+        assert_eq!(statements.as_array().unwrap().len(), 2, "{name}: nothing else is granted");
     }
 }
 
 #[test]
 fn access_mode_demands_the_scope_and_id_mode_none() {
-    let access = synth(
-        "restricted-access",
-        "[admin_api]\nrestrict_to_group = \"Admins\"\n",
-        "dev",
-    );
-    let id = synth(
-        "id-token",
-        "[admin_api]\nrestrict_to_group = \"Admins\"\ntoken = \"id\"\n",
-        "dev",
-    );
+    let access = synth("restricted-access", "[admin_api]\nrestrict_to_group = \"Admins\"\n", "dev");
+    let id = synth("id-token", "[admin_api]\nrestrict_to_group = \"Admins\"\ntoken = \"id\"\n", "dev");
     assert_eq!(
         access.0["Resources"]["ProxyAny"]["Properties"]["AuthorizationScopes"],
         serde_json::json!(["aws.cognito.signin.user.admin"])
     );
-    assert!(
-        id.0["Resources"]["ProxyAny"]["Properties"]
-            .get("AuthorizationScopes")
-            .is_none()
-    );
+    assert!(id.0["Resources"]["ProxyAny"]["Properties"].get("AuthorizationScopes").is_none());
 }
 
 #[test]
 fn an_existing_pool_is_never_part_of_the_stack() {
-    let t = synth(
-        "existing-pool",
-        "[admin_api]\nrestrict_to_group = \"Admins\"\n",
-        "dev",
-    );
-    let types: Vec<&str> = resources(&t)
-        .values()
-        .map(|r| r["Type"].as_str().unwrap())
-        .collect();
-    assert!(
-        !types.contains(&"AWS::Cognito::UserPool")
-            && !types.contains(&"AWS::Cognito::UserPoolGroup"),
-        "{types:?}"
-    );
+    let t = synth("existing-pool", "[admin_api]\nrestrict_to_group = \"Admins\"\n", "dev");
+    let types: Vec<&str> = resources(&t).values().map(|r| r["Type"].as_str().unwrap()).collect();
+    assert!(!types.contains(&"AWS::Cognito::UserPool") && !types.contains(&"AWS::Cognito::UserPoolGroup"), "{types:?}");
     assert_eq!(t.0["Outputs"]["UserPoolId"]["Value"], "eu-west-1_AbCdEf123");
 }

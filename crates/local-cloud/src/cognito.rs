@@ -4,9 +4,7 @@
 
 use aws_sdk_cognitoidentityprovider::Client;
 use aws_sdk_cognitoidentityprovider::error::{DisplayErrorContext, SdkError};
-use aws_sdk_cognitoidentityprovider::types::{
-    ExplicitAuthFlowsType, GroupType, UsernameAttributeType,
-};
+use aws_sdk_cognitoidentityprovider::types::{ExplicitAuthFlowsType, GroupType, UsernameAttributeType};
 
 /// What the pool must look like.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -40,20 +38,12 @@ pub struct AppliedPool {
 #[derive(Debug, thiserror::Error)]
 pub enum ApplyError {
     #[error("Cognito at {endpoint} refused {operation}: {message}")]
-    Cognito {
-        endpoint: String,
-        operation: &'static str,
-        message: String,
-    },
+    Cognito { endpoint: String, operation: &'static str, message: String },
     #[error(
         "the user pool `{pool}` signs users in with {existing}, but the config asks for {wanted}; Cognito cannot \
          change this on an existing pool\nhelp: for the local environment, run `cargo xtask teardown` and deploy again"
     )]
-    Immutable {
-        pool: String,
-        existing: String,
-        wanted: String,
-    },
+    Immutable { pool: String, existing: String, wanted: String },
 }
 
 /// The auth flows of the managed client: SRP (Amplify's default), password (the CLI, and clients of moto, which
@@ -65,11 +55,7 @@ const AUTH_FLOWS: [ExplicitAuthFlowsType; 3] = [
 ];
 
 fn describe(attributes: &[String]) -> String {
-    if attributes.is_empty() {
-        "a user name".to_owned()
-    } else {
-        attributes.join(" or ")
-    }
+    if attributes.is_empty() { "a user name".to_owned() } else { attributes.join(" or ") }
 }
 
 fn refused<E, R>(endpoint: &str, operation: &'static str) -> impl Fn(SdkError<E, R>) -> ApplyError
@@ -78,35 +64,19 @@ where
     R: std::fmt::Debug,
 {
     let endpoint = endpoint.to_owned();
-    move |e| ApplyError::Cognito {
-        endpoint: endpoint.clone(),
-        operation,
-        message: DisplayErrorContext(&e).to_string(),
-    }
+    move |e| ApplyError::Cognito { endpoint: endpoint.clone(), operation, message: DisplayErrorContext(&e).to_string() }
 }
 
 /// Applies `spec`. `endpoint` only names the endpoint in errors.
-pub async fn apply(
-    cognito: &Client,
-    endpoint: &str,
-    spec: &PoolSpec,
-) -> Result<AppliedPool, ApplyError> {
+pub async fn apply(cognito: &Client, endpoint: &str, spec: &PoolSpec) -> Result<AppliedPool, ApplyError> {
     let mut changes = Vec::new();
 
     // The pool, by name.
     let mut pool_id = None;
-    let mut pages = cognito
-        .list_user_pools()
-        .max_results(60)
-        .into_paginator()
-        .send();
+    let mut pages = cognito.list_user_pools().max_results(60).into_paginator().send();
     while let Some(page) = pages.next().await {
         let page = page.map_err(refused(endpoint, "ListUserPools"))?;
-        if let Some(found) = page
-            .user_pools()
-            .iter()
-            .find(|p| p.name() == Some(spec.name.as_str()))
-        {
+        if let Some(found) = page.user_pools().iter().find(|p| p.name() == Some(spec.name.as_str())) {
             pool_id = found.id().map(str::to_owned);
             break;
         }
@@ -121,12 +91,7 @@ pub async fn apply(
                 .map_err(refused(endpoint, "DescribeUserPool"))?;
             let existing: Vec<String> = described
                 .user_pool()
-                .map(|p| {
-                    p.username_attributes()
-                        .iter()
-                        .map(|a| a.as_str().to_owned())
-                        .collect()
-                })
+                .map(|p| p.username_attributes().iter().map(|a| a.as_str().to_owned()).collect())
                 .unwrap_or_default();
             let (mut a, mut b) = (existing.clone(), spec.username_attributes.clone());
             a.sort();
@@ -145,19 +110,12 @@ pub async fn apply(
                 .create_user_pool()
                 .pool_name(&spec.name)
                 .set_username_attributes(Some(
-                    spec.username_attributes
-                        .iter()
-                        .map(|a| UsernameAttributeType::from(a.as_str()))
-                        .collect(),
+                    spec.username_attributes.iter().map(|a| UsernameAttributeType::from(a.as_str())).collect(),
                 ))
                 .send()
                 .await
                 .map_err(refused(endpoint, "CreateUserPool"))?;
-            let id = created
-                .user_pool()
-                .and_then(|p| p.id())
-                .unwrap_or_default()
-                .to_owned();
+            let id = created.user_pool().and_then(|p| p.id()).unwrap_or_default().to_owned();
             changes.push(format!("created user pool {} ({id})", spec.name));
             id
         }
@@ -165,24 +123,12 @@ pub async fn apply(
 
     // The groups: created or updated; groups the config does not list are left alone.
     let mut existing: Vec<GroupType> = Vec::new();
-    let mut pages = cognito
-        .list_groups()
-        .user_pool_id(&pool_id)
-        .into_paginator()
-        .send();
+    let mut pages = cognito.list_groups().user_pool_id(&pool_id).into_paginator().send();
     while let Some(page) = pages.next().await {
-        existing.extend(
-            page.map_err(refused(endpoint, "ListGroups"))?
-                .groups()
-                .iter()
-                .cloned(),
-        );
+        existing.extend(page.map_err(refused(endpoint, "ListGroups"))?.groups().iter().cloned());
     }
     for group in &spec.groups {
-        match existing
-            .iter()
-            .find(|g| g.group_name() == Some(group.name.as_str()))
-        {
+        match existing.iter().find(|g| g.group_name() == Some(group.name.as_str())) {
             None => {
                 cognito
                     .create_group()
@@ -196,10 +142,7 @@ pub async fn apply(
                 changes.push(format!("created group {}", group.name));
             }
             Some(found) => {
-                let description = found
-                    .description()
-                    .filter(|d| !d.is_empty())
-                    .map(str::to_owned);
+                let description = found.description().filter(|d| !d.is_empty()).map(str::to_owned);
                 if found.precedence() != group.precedence || description != group.description {
                     cognito
                         .update_group()
@@ -218,82 +161,51 @@ pub async fn apply(
 
     // The app client, by name.
     let mut clients = Vec::new();
-    let mut pages = cognito
-        .list_user_pool_clients()
-        .user_pool_id(&pool_id)
-        .max_results(60)
-        .into_paginator()
-        .send();
+    let mut pages = cognito.list_user_pool_clients().user_pool_id(&pool_id).max_results(60).into_paginator().send();
     while let Some(page) = pages.next().await {
-        clients.extend(
-            page.map_err(refused(endpoint, "ListUserPoolClients"))?
-                .user_pool_clients()
-                .iter()
-                .cloned(),
-        );
+        clients.extend(page.map_err(refused(endpoint, "ListUserPoolClients"))?.user_pool_clients().iter().cloned());
     }
-    let mut client_ids: Vec<String> = clients
-        .iter()
-        .filter_map(|c| c.client_id().map(str::to_owned))
-        .collect();
-    let client_id = match clients
-        .iter()
-        .find(|c| c.client_name() == Some(spec.client_name.as_str()))
-        .and_then(|c| c.client_id())
-    {
-        Some(id) => {
-            let described = cognito
-                .describe_user_pool_client()
-                .user_pool_id(&pool_id)
-                .client_id(id)
-                .send()
-                .await
-                .map_err(refused(endpoint, "DescribeUserPoolClient"))?;
-            let flows = described
-                .user_pool_client()
-                .map(|c| c.explicit_auth_flows().to_vec())
-                .unwrap_or_default();
-            if !AUTH_FLOWS.iter().all(|f| flows.contains(f)) {
-                cognito
-                    .update_user_pool_client()
+    let mut client_ids: Vec<String> = clients.iter().filter_map(|c| c.client_id().map(str::to_owned)).collect();
+    let client_id =
+        match clients.iter().find(|c| c.client_name() == Some(spec.client_name.as_str())).and_then(|c| c.client_id()) {
+            Some(id) => {
+                let described = cognito
+                    .describe_user_pool_client()
                     .user_pool_id(&pool_id)
                     .client_id(id)
+                    .send()
+                    .await
+                    .map_err(refused(endpoint, "DescribeUserPoolClient"))?;
+                let flows = described.user_pool_client().map(|c| c.explicit_auth_flows().to_vec()).unwrap_or_default();
+                if !AUTH_FLOWS.iter().all(|f| flows.contains(f)) {
+                    cognito
+                        .update_user_pool_client()
+                        .user_pool_id(&pool_id)
+                        .client_id(id)
+                        .client_name(&spec.client_name)
+                        .set_explicit_auth_flows(Some(AUTH_FLOWS.to_vec()))
+                        .send()
+                        .await
+                        .map_err(refused(endpoint, "UpdateUserPoolClient"))?;
+                    changes.push(format!("updated the auth flows of app client {}", spec.client_name));
+                }
+                id.to_owned()
+            }
+            None => {
+                let created = cognito
+                    .create_user_pool_client()
+                    .user_pool_id(&pool_id)
                     .client_name(&spec.client_name)
+                    .generate_secret(false)
                     .set_explicit_auth_flows(Some(AUTH_FLOWS.to_vec()))
                     .send()
                     .await
-                    .map_err(refused(endpoint, "UpdateUserPoolClient"))?;
-                changes.push(format!(
-                    "updated the auth flows of app client {}",
-                    spec.client_name
-                ));
+                    .map_err(refused(endpoint, "CreateUserPoolClient"))?;
+                let id = created.user_pool_client().and_then(|c| c.client_id()).unwrap_or_default().to_owned();
+                client_ids.push(id.clone());
+                changes.push(format!("created app client {} ({id})", spec.client_name));
+                id
             }
-            id.to_owned()
-        }
-        None => {
-            let created = cognito
-                .create_user_pool_client()
-                .user_pool_id(&pool_id)
-                .client_name(&spec.client_name)
-                .generate_secret(false)
-                .set_explicit_auth_flows(Some(AUTH_FLOWS.to_vec()))
-                .send()
-                .await
-                .map_err(refused(endpoint, "CreateUserPoolClient"))?;
-            let id = created
-                .user_pool_client()
-                .and_then(|c| c.client_id())
-                .unwrap_or_default()
-                .to_owned();
-            client_ids.push(id.clone());
-            changes.push(format!("created app client {} ({id})", spec.client_name));
-            id
-        }
-    };
-    Ok(AppliedPool {
-        pool_id,
-        client_id,
-        client_ids,
-        changes,
-    })
+        };
+    Ok(AppliedPool { pool_id, client_id, client_ids, changes })
 }

@@ -42,9 +42,7 @@ pub struct MotoInstall {
 
 impl MotoInstall {
     pub fn new(state_dir: &Path) -> Self {
-        Self {
-            venv: state_dir.join("moto"),
-        }
+        Self { venv: state_dir.join("moto") }
     }
 
     pub fn server_binary(&self) -> PathBuf {
@@ -53,8 +51,7 @@ impl MotoInstall {
 
     /// Whether the pinned version is installed.
     pub fn is_installed(&self) -> bool {
-        std::fs::read_to_string(self.venv.join("installed-version"))
-            .is_ok_and(|v| v.trim() == MOTO_VERSION)
+        std::fs::read_to_string(self.venv.join("installed-version")).is_ok_and(|v| v.trim() == MOTO_VERSION)
             && self.server_binary().exists()
     }
 
@@ -69,14 +66,9 @@ impl MotoInstall {
         ));
         let python = which_python().ok_or(MotoError::NoPython)?;
         if !self.venv.join("bin").join("pip").exists() {
-            let out = Command::new(&python)
-                .args(["-m", "venv"])
-                .arg(&self.venv)
-                .output()?;
+            let out = Command::new(&python).args(["-m", "venv"]).arg(&self.venv).output()?;
             if !out.status.success() {
-                return Err(MotoError::NoVenv(
-                    String::from_utf8_lossy(&out.stderr).trim().to_owned(),
-                ));
+                return Err(MotoError::NoVenv(String::from_utf8_lossy(&out.stderr).trim().to_owned()));
             }
         }
         let out = Command::new(self.venv.join("bin").join("pip"))
@@ -84,9 +76,7 @@ impl MotoInstall {
             .arg(format!("moto[server]=={MOTO_VERSION}"))
             .output()?;
         if !out.status.success() {
-            return Err(MotoError::PipFailed(
-                String::from_utf8_lossy(&out.stderr).trim().to_owned(),
-            ));
+            return Err(MotoError::PipFailed(String::from_utf8_lossy(&out.stderr).trim().to_owned()));
         }
         std::fs::write(self.venv.join("installed-version"), MOTO_VERSION)?;
         progress(&format!("Installed moto {MOTO_VERSION}"));
@@ -103,16 +93,11 @@ impl MotoInstall {
     /// Returns its pid and port.
     pub fn start_detached(&self, log: &Path) -> Result<(u32, u16), MotoError> {
         let port = free_port()?;
-        let pid = crate::processes::spawn_detached(&mut self.command(port), log)
-            .map_err(MotoError::Spawn)?;
+        let pid = crate::processes::spawn_detached(&mut self.command(port), log).map_err(MotoError::Spawn)?;
         let timeout = Duration::from_secs(30);
         if !wait_until_answers(port, timeout) {
             crate::processes::terminate_group(pid, Duration::from_secs(2));
-            return Err(MotoError::NotReady(
-                format!("http://127.0.0.1:{port}"),
-                timeout,
-                log.to_owned(),
-            ));
+            return Err(MotoError::NotReady(format!("http://127.0.0.1:{port}"), timeout, log.to_owned()));
         }
         Ok((pid, port))
     }
@@ -129,19 +114,11 @@ impl MotoInstall {
             .stderr(log_file)
             .spawn()
             .map_err(MotoError::Spawn)?;
-        let mut moto = RunningMoto {
-            pid: child.id(),
-            port,
-            child: Some(child),
-        };
+        let mut moto = RunningMoto { pid: child.id(), port, child: Some(child) };
         let timeout = Duration::from_secs(30);
         if !wait_until_answers(port, timeout) {
             moto.stop();
-            return Err(MotoError::NotReady(
-                moto.endpoint(),
-                timeout,
-                log.to_owned(),
-            ));
+            return Err(MotoError::NotReady(moto.endpoint(), timeout, log.to_owned()));
         }
         Ok(moto)
     }
@@ -171,21 +148,14 @@ impl RunningMoto {
 
 fn which_python() -> Option<PathBuf> {
     ["python3", "python"].iter().find_map(|name| {
-        let ok = Command::new(name)
-            .arg("--version")
-            .stdout(Stdio::null())
-            .stderr(Stdio::null())
-            .status()
-            .ok()?;
+        let ok = Command::new(name).arg("--version").stdout(Stdio::null()).stderr(Stdio::null()).status().ok()?;
         ok.success().then(|| PathBuf::from(name))
     })
 }
 
 /// A port that was free a moment ago on 127.0.0.1.
 pub fn free_port() -> std::io::Result<u16> {
-    Ok(TcpListener::bind((Ipv4Addr::LOCALHOST, 0))?
-        .local_addr()?
-        .port())
+    Ok(TcpListener::bind((Ipv4Addr::LOCALHOST, 0))?.local_addr()?.port())
 }
 
 /// Whether moto answers HTTP on `port` within `timeout`.

@@ -13,20 +13,12 @@ use nix::unistd::Pid;
 pub fn spawn_detached(command: &mut Command, log: &Path) -> std::io::Result<u32> {
     use std::os::unix::process::CommandExt;
     let file = File::options().create(true).append(true).open(log)?;
-    let child = command
-        .stdin(Stdio::null())
-        .stdout(file.try_clone()?)
-        .stderr(file)
-        .process_group(0)
-        .spawn()?;
+    let child = command.stdin(Stdio::null()).stdout(file.try_clone()?).stderr(file).process_group(0).spawn()?;
     Ok(child.id())
 }
 
 fn pid(pid: u32) -> Option<Pid> {
-    i32::try_from(pid)
-        .ok()
-        .filter(|p| *p > 1)
-        .map(Pid::from_raw)
+    i32::try_from(pid).ok().filter(|p| *p > 1).map(Pid::from_raw)
 }
 
 /// Whether `pid` is a live process (not a zombie).
@@ -37,12 +29,7 @@ pub fn is_alive(id: u32) -> bool {
     }
     // A zombie still "exists" for kill(2); /proc says what it is.
     match std::fs::read_to_string(format!("/proc/{id}/stat")) {
-        Ok(stat) => {
-            stat.rsplit(')')
-                .next()
-                .and_then(|rest| rest.split_whitespace().next())
-                != Some("Z")
-        }
+        Ok(stat) => stat.rsplit(')').next().and_then(|rest| rest.split_whitespace().next()) != Some("Z"),
         Err(_) => true,
     }
 }
@@ -78,14 +65,8 @@ pub fn group_members(id: u32) -> Vec<u32> {
                 return false;
             };
             // Fields after the command: state, ppid, pgrp, ...
-            let fields: Vec<&str> = stat
-                .rsplit(')')
-                .next()
-                .unwrap_or("")
-                .split_whitespace()
-                .collect();
-            fields.get(2).and_then(|g| g.parse::<u32>().ok()) == Some(id)
-                && fields.first() != Some(&"Z")
+            let fields: Vec<&str> = stat.rsplit(')').next().unwrap_or("").split_whitespace().collect();
+            fields.get(2).and_then(|g| g.parse::<u32>().ok()) == Some(id) && fields.first() != Some(&"Z")
         })
         .collect()
 }

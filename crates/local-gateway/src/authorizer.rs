@@ -77,28 +77,18 @@ pub struct Authorizer {
 
 impl std::fmt::Debug for Authorizer {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("Authorizer")
-            .field("config", &self.config)
-            .finish_non_exhaustive()
+        f.debug_struct("Authorizer").field("config", &self.config).finish_non_exhaustive()
     }
 }
 
 impl Authorizer {
     pub fn new(config: AuthorizerConfig) -> Self {
-        Self {
-            config,
-            keys: RwLock::new(None),
-        }
+        Self { config, keys: RwLock::new(None) }
     }
 
     /// Verifies the `Authorization` header value (a raw JWT, or `Bearer <jwt>`) and returns the token's claims.
-    pub async fn authorize(
-        &self,
-        authorization: Option<&str>,
-    ) -> Result<Map<String, Value>, Denied> {
-        let token = authorization
-            .map(str::trim)
-            .ok_or(Denied::Unauthorized("no Authorization header"))?;
+    pub async fn authorize(&self, authorization: Option<&str>) -> Result<Map<String, Value>, Denied> {
+        let token = authorization.map(str::trim).ok_or(Denied::Unauthorized("no Authorization header"))?;
         let token = match token.get(..7) {
             Some(prefix) if prefix.eq_ignore_ascii_case("bearer ") => token[7..].trim(),
             _ => token,
@@ -106,8 +96,7 @@ impl Authorizer {
         if token.is_empty() {
             return Err(Denied::Unauthorized("empty token"));
         }
-        let header =
-            jsonwebtoken::decode_header(token).map_err(|_| Denied::Unauthorized("not a JWT"))?;
+        let header = jsonwebtoken::decode_header(token).map_err(|_| Denied::Unauthorized("not a JWT"))?;
         // Cognito signs with RS256 only; `none`, HS* (an HMAC keyed with the public key) and others are refused.
         if header.alg != Algorithm::RS256 {
             return Err(Denied::Unauthorized("algorithm is not RS256"));
@@ -122,17 +111,14 @@ impl Authorizer {
         validation.set_required_spec_claims(&["exp", "iss"]);
         validation.set_issuer(&[&self.config.issuer]);
         let data =
-            jsonwebtoken::decode::<Map<String, Value>>(token, &key, &validation).map_err(|e| {
-                match e.kind() {
-                    ErrorKind::ExpiredSignature => Denied::Expired,
-                    ErrorKind::InvalidIssuer => Denied::Unauthorized("wrong issuer"),
-                    _ => Denied::Unauthorized("invalid signature or claims"),
-                }
+            jsonwebtoken::decode::<Map<String, Value>>(token, &key, &validation).map_err(|e| match e.kind() {
+                ErrorKind::ExpiredSignature => Denied::Expired,
+                ErrorKind::InvalidIssuer => Denied::Unauthorized("wrong issuer"),
+                _ => Denied::Unauthorized("invalid signature or claims"),
             })?;
         let claims = data.claims;
         let text = |name: &str| claims.get(name).and_then(Value::as_str);
-        let is_client =
-            |id: Option<&str>| id.is_some_and(|id| self.config.client_ids.iter().any(|c| c == id));
+        let is_client = |id: Option<&str>| id.is_some_and(|id| self.config.client_ids.iter().any(|c| c == id));
         match self.config.token {
             TokenMode::Access => {
                 if text("token_use") != Some("access") {
@@ -182,23 +168,14 @@ impl Authorizer {
             Ok(set) => set
                 .keys
                 .iter()
-                .filter_map(|jwk| {
-                    Some((jwk.common.key_id.clone()?, DecodingKey::from_jwk(jwk).ok()?))
-                })
+                .filter_map(|jwk| Some((jwk.common.key_id.clone()?, DecodingKey::from_jwk(jwk).ok()?)))
                 .collect(),
             Err(error) => {
                 tracing::warn!(url = %self.config.jwks_url, %error, "could not fetch the pool's JWKS");
                 return Err(Denied::Unauthorized("JWKS unavailable"));
             }
         };
-        let found = keys
-            .insert(Keys {
-                by_kid,
-                fetched: Instant::now(),
-            })
-            .by_kid
-            .get(kid)
-            .cloned();
+        let found = keys.insert(Keys { by_kid, fetched: Instant::now() }).by_kid.get(kid).cloned();
         found.ok_or(Denied::Unauthorized("unknown kid"))
     }
 }
@@ -213,11 +190,6 @@ async fn fetch_jwks(url: &str) -> Result<JwkSet, String> {
     if !response.status().is_success() {
         return Err(format!("HTTP {}", response.status()));
     }
-    let body = response
-        .into_body()
-        .collect()
-        .await
-        .map_err(|e| e.to_string())?
-        .to_bytes();
+    let body = response.into_body().collect().await.map_err(|e| e.to_string())?.to_bytes();
     serde_json::from_slice(&body).map_err(|e| format!("not a JWKS: {e}"))
 }

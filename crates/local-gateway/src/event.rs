@@ -27,11 +27,7 @@ pub struct RequestInfo<'a> {
 fn claim_date(seconds: u64) -> String {
     // httpdate gives `Thu, 02 Aug 2018 21:41:53 GMT`; rearrange it.
     let http = httpdate::fmt_http_date(UNIX_EPOCH + Duration::from_secs(seconds));
-    let parts: Vec<&str> = http
-        .trim_end_matches(" GMT")
-        .split([' ', ','])
-        .filter(|p| !p.is_empty())
-        .collect();
+    let parts: Vec<&str> = http.trim_end_matches(" GMT").split([' ', ',']).filter(|p| !p.is_empty()).collect();
     match parts.as_slice() {
         [weekday, day, month, year, time] => format!("{weekday} {month} {day} {time} UTC {year}"),
         _ => http,
@@ -44,14 +40,10 @@ pub fn claims_as_strings(claims: &Map<String, Value>) -> Map<String, Value> {
         .iter()
         .map(|(name, value)| {
             let text = match (name.as_str(), value) {
-                ("exp" | "iat", Value::Number(n)) => {
-                    n.as_u64().map_or_else(|| n.to_string(), claim_date)
+                ("exp" | "iat", Value::Number(n)) => n.as_u64().map_or_else(|| n.to_string(), claim_date),
+                ("cognito:groups", Value::Array(items)) => {
+                    items.iter().filter_map(Value::as_str).collect::<Vec<_>>().join(",")
                 }
-                ("cognito:groups", Value::Array(items)) => items
-                    .iter()
-                    .filter_map(Value::as_str)
-                    .collect::<Vec<_>>()
-                    .join(","),
                 (_, Value::String(s)) => s.clone(),
                 (_, other) => other.to_string(),
             };
@@ -78,8 +70,7 @@ fn header_maps(headers: &HeaderMap) -> (Map<String, Value>, Map<String, Value>) 
 }
 
 fn query_maps(query: Option<&str>) -> (Value, Value) {
-    let pairs: Vec<(String, String)> =
-        serde_urlencoded::from_str(query.unwrap_or("")).unwrap_or_default();
+    let pairs: Vec<(String, String)> = serde_urlencoded::from_str(query.unwrap_or("")).unwrap_or_default();
     if pairs.is_empty() {
         return (Value::Null, Value::Null);
     }
@@ -104,19 +95,10 @@ pub fn rest_event(request: &RequestInfo<'_>, claims: &Map<String, Value>) -> Val
     let (body, is_base64) = match std::str::from_utf8(request.body) {
         _ if request.body.is_empty() => (Value::Null, false),
         Ok(text) => (Value::String(text.to_owned()), false),
-        Err(_) => (
-            Value::String(base64::engine::general_purpose::STANDARD.encode(request.body)),
-            true,
-        ),
+        Err(_) => (Value::String(base64::engine::general_purpose::STANDARD.encode(request.body)), true),
     };
-    let now = SystemTime::now()
-        .duration_since(UNIX_EPOCH)
-        .unwrap_or_default();
-    let user_agent = request
-        .headers
-        .get("user-agent")
-        .and_then(|v| v.to_str().ok())
-        .unwrap_or("");
+    let now = SystemTime::now().duration_since(UNIX_EPOCH).unwrap_or_default();
+    let user_agent = request.headers.get("user-agent").and_then(|v| v.to_str().ok()).unwrap_or("");
     json!({
         "resource": "/{proxy+}",
         "path": request.path,

@@ -45,22 +45,10 @@ impl FunctionSpec {
     fn environment(&self, runtime_api: &str) -> Vec<(String, String)> {
         let mut env = vec![
             ("AWS_LAMBDA_RUNTIME_API".to_owned(), runtime_api.to_owned()),
-            (
-                "AWS_LAMBDA_FUNCTION_NAME".to_owned(),
-                self.function_name.clone(),
-            ),
-            (
-                "AWS_LAMBDA_FUNCTION_MEMORY_SIZE".to_owned(),
-                self.memory_mb.to_string(),
-            ),
-            (
-                "AWS_LAMBDA_FUNCTION_VERSION".to_owned(),
-                "$LATEST".to_owned(),
-            ),
-            (
-                "AWS_LAMBDA_LOG_GROUP_NAME".to_owned(),
-                format!("/aws/lambda/{}", self.function_name),
-            ),
+            ("AWS_LAMBDA_FUNCTION_NAME".to_owned(), self.function_name.clone()),
+            ("AWS_LAMBDA_FUNCTION_MEMORY_SIZE".to_owned(), self.memory_mb.to_string()),
+            ("AWS_LAMBDA_FUNCTION_VERSION".to_owned(), "$LATEST".to_owned()),
+            ("AWS_LAMBDA_LOG_GROUP_NAME".to_owned(), format!("/aws/lambda/{}", self.function_name)),
             ("AWS_LAMBDA_LOG_STREAM_NAME".to_owned(), "local".to_owned()),
             ("AWS_REGION".to_owned(), self.region.clone()),
             ("AWS_DEFAULT_REGION".to_owned(), self.region.clone()),
@@ -75,10 +63,7 @@ impl FunctionSpec {
     }
 
     fn function_arn(&self) -> String {
-        format!(
-            "arn:aws:lambda:{}:000000000000:function:{}",
-            self.region, self.function_name
-        )
+        format!("arn:aws:lambda:{}:000000000000:function:{}", self.region, self.function_name)
     }
 }
 
@@ -144,31 +129,18 @@ static NEXT_ID: AtomicU64 = AtomicU64::new(1);
 
 fn request_id() -> String {
     let n = NEXT_ID.fetch_add(1, Ordering::Relaxed);
-    let nanos = SystemTime::now()
-        .duration_since(UNIX_EPOCH)
-        .map(|d| d.subsec_nanos())
-        .unwrap_or(0);
-    format!(
-        "{:08x}-{:04x}-4000-8000-{:012x}",
-        nanos,
-        std::process::id() & 0xffff,
-        n
-    )
+    let nanos = SystemTime::now().duration_since(UNIX_EPOCH).map(|d| d.subsec_nanos()).unwrap_or(0);
+    format!("{:08x}-{:04x}-4000-8000-{:012x}", nanos, std::process::id() & 0xffff, n)
 }
 
 fn now_ms() -> u128 {
-    SystemTime::now()
-        .duration_since(UNIX_EPOCH)
-        .map(|d| d.as_millis())
-        .unwrap_or(0)
+    SystemTime::now().duration_since(UNIX_EPOCH).map(|d| d.as_millis()).unwrap_or(0)
 }
 
 impl Instance {
     /// Starts the Runtime API endpoint and the function process.
     pub async fn start(spec: &FunctionSpec) -> Result<Self, InvokeError> {
-        let listener = TcpListener::bind(("127.0.0.1", 0))
-            .await
-            .map_err(InvokeError::Start)?;
+        let listener = TcpListener::bind(("127.0.0.1", 0)).await.map_err(InvokeError::Start)?;
         let addr = listener.local_addr().map_err(InvokeError::Start)?;
         let (queue, receiver) = mpsc::channel(1);
         let shared = Arc::new(Shared {
@@ -183,15 +155,9 @@ impl Instance {
         });
         let (stdout, stderr) = match &spec.log_file {
             Some(path) => {
-                let file = std::fs::OpenOptions::new()
-                    .create(true)
-                    .append(true)
-                    .open(path)
-                    .map_err(InvokeError::Start)?;
-                (
-                    Stdio::from(file.try_clone().map_err(InvokeError::Start)?),
-                    Stdio::from(file),
-                )
+                let file =
+                    std::fs::OpenOptions::new().create(true).append(true).open(path).map_err(InvokeError::Start)?;
+                (Stdio::from(file.try_clone().map_err(InvokeError::Start)?), Stdio::from(file))
             }
             None => (Stdio::inherit(), Stdio::inherit()),
         };
@@ -204,13 +170,7 @@ impl Instance {
             .kill_on_drop(true)
             .spawn()
             .map_err(InvokeError::Start)?;
-        Ok(Self {
-            child,
-            server,
-            queue,
-            shared: Arc::new(SharedHandle(shared)),
-            timeout: spec.timeout,
-        })
+        Ok(Self { child, server, queue, shared: Arc::new(SharedHandle(shared)), timeout: spec.timeout })
     }
 
     /// The process id of the function.
@@ -228,9 +188,7 @@ impl Instance {
             reply,
         };
         if self.queue.send(invocation).await.is_err() {
-            return Err(InvokeError::Crashed(
-                "its Runtime API endpoint is gone".to_owned(),
-            ));
+            return Err(InvokeError::Crashed("its Runtime API endpoint is gone".to_owned()));
         }
         let timeout = self.timeout;
         tokio::select! {
@@ -256,10 +214,7 @@ impl Instance {
 fn routes(shared: Arc<Shared>) -> Router {
     Router::new()
         .route(&format!("{PREFIX}/invocation/next"), get(next))
-        .route(
-            &format!("{PREFIX}/invocation/{{id}}/response"),
-            post(respond),
-        )
+        .route(&format!("{PREFIX}/invocation/{{id}}/response"), post(respond))
         .route(&format!("{PREFIX}/invocation/{{id}}/error"), post(fail))
         .route(&format!("{PREFIX}/init/error"), post(init_error))
         .with_state(shared)
@@ -279,31 +234,15 @@ async fn next(State(shared): State<Arc<Shared>>) -> Response {
         }
     };
     set("lambda-runtime-aws-request-id", invocation.id);
-    set(
-        "lambda-runtime-deadline-ms",
-        invocation.deadline_ms.to_string(),
-    );
-    set(
-        "lambda-runtime-invoked-function-arn",
-        shared.function_arn.clone(),
-    );
-    set(
-        "lambda-runtime-trace-id",
-        format!(
-            "Root=1-{:08x}-000000000000000000000000;Sampled=0",
-            now_ms() / 1000
-        ),
-    );
+    set("lambda-runtime-deadline-ms", invocation.deadline_ms.to_string());
+    set("lambda-runtime-invoked-function-arn", shared.function_arn.clone());
+    set("lambda-runtime-trace-id", format!("Root=1-{:08x}-000000000000000000000000;Sampled=0", now_ms() / 1000));
     set("content-type", "application/json".to_owned());
     (StatusCode::OK, headers, invocation.event).into_response()
 }
 
 fn finish(shared: &Shared, id: &str, outcome: Outcome) -> StatusCode {
-    let reply = shared
-        .pending
-        .lock()
-        .ok()
-        .and_then(|mut pending| pending.remove(id));
+    let reply = shared.pending.lock().ok().and_then(|mut pending| pending.remove(id));
     match reply {
         Some(reply) => {
             let _ = reply.send(outcome);
@@ -313,19 +252,11 @@ fn finish(shared: &Shared, id: &str, outcome: Outcome) -> StatusCode {
     }
 }
 
-async fn respond(
-    State(shared): State<Arc<Shared>>,
-    Path(id): Path<String>,
-    body: Bytes,
-) -> StatusCode {
+async fn respond(State(shared): State<Arc<Shared>>, Path(id): Path<String>, body: Bytes) -> StatusCode {
     finish(&shared, &id, Outcome::Response(body))
 }
 
-async fn fail(
-    State(shared): State<Arc<Shared>>,
-    Path(id): Path<String>,
-    body: Bytes,
-) -> StatusCode {
+async fn fail(State(shared): State<Arc<Shared>>, Path(id): Path<String>, body: Bytes) -> StatusCode {
     finish(&shared, &id, Outcome::Error(body))
 }
 
@@ -347,11 +278,7 @@ pub struct FunctionPool {
 
 impl FunctionPool {
     pub fn new(spec: FunctionSpec, size: usize) -> Self {
-        Self {
-            spec,
-            idle: tokio::sync::Mutex::new(Vec::new()),
-            slots: Semaphore::new(size.max(1)),
-        }
+        Self { spec, idle: tokio::sync::Mutex::new(Vec::new()), slots: Semaphore::new(size.max(1)) }
     }
 
     /// Starts one instance ahead of the first request, so that a broken binary shows at start-up.
@@ -362,11 +289,7 @@ impl FunctionPool {
     }
 
     pub async fn invoke(&self, event: &Value) -> Result<Value, InvokeError> {
-        let _slot = self
-            .slots
-            .acquire()
-            .await
-            .map_err(|_| InvokeError::Crashed("the pool is closed".to_owned()))?;
+        let _slot = self.slots.acquire().await.map_err(|_| InvokeError::Crashed("the pool is closed".to_owned()))?;
         let instance = self.idle.lock().await.pop();
         let mut instance = match instance {
             Some(instance) => instance,
@@ -382,11 +305,6 @@ impl FunctionPool {
 
     /// The process ids of the idle instances.
     pub async fn pids(&self) -> Vec<u32> {
-        self.idle
-            .lock()
-            .await
-            .iter()
-            .filter_map(Instance::pid)
-            .collect()
+        self.idle.lock().await.iter().filter_map(Instance::pid).collect()
     }
 }

@@ -23,8 +23,7 @@ use crate::runtime_api::{FunctionPool, FunctionSpec, InvokeError};
 
 /// API Gateway's payload limit.
 const MAX_BODY_BYTES: usize = 10 * 1024 * 1024;
-const PREFLIGHT_ALLOW_HEADERS: &str =
-    "Content-Type,X-Amz-Date,Authorization,X-Api-Key,X-Amz-Security-Token";
+const PREFLIGHT_ALLOW_HEADERS: &str = "Content-Type,X-Amz-Date,Authorization,X-Api-Key,X-Amz-Security-Token";
 const PREFLIGHT_ALLOW_METHODS: &str = "DELETE,GET,HEAD,OPTIONS,PATCH,POST,PUT";
 
 /// Everything the gateway needs; `deploy` writes it as JSON and the gateway process reads it.
@@ -50,43 +49,24 @@ struct Gateway {
 
 /// Binds 127.0.0.1:`port` and serves until `shutdown` resolves. The first function instance starts before the
 /// gateway accepts requests, so a broken binary shows at once.
-pub async fn serve(
-    config: GatewayConfig,
-    shutdown: impl Future<Output = ()> + Send + 'static,
-) -> std::io::Result<()> {
+pub async fn serve(config: GatewayConfig, shutdown: impl Future<Output = ()> + Send + 'static) -> std::io::Result<()> {
     let listener = TcpListener::bind(("127.0.0.1", config.port)).await?;
     let function = FunctionPool::new(config.function.clone(), config.instances);
     function.warm_up().await.map_err(std::io::Error::other)?;
-    let gateway = Arc::new(Gateway {
-        authorizer: Authorizer::new(config.authorizer.clone()),
-        function,
-        config,
-    });
+    let gateway = Arc::new(Gateway { authorizer: Authorizer::new(config.authorizer.clone()), function, config });
     tracing::info!(addr = %listener.local_addr()?, "local gateway listening");
     let app = Router::new().fallback(handle).with_state(gateway);
-    axum::serve(
-        listener,
-        app.into_make_service_with_connect_info::<SocketAddr>(),
-    )
-    .with_graceful_shutdown(shutdown)
-    .await
+    axum::serve(listener, app.into_make_service_with_connect_info::<SocketAddr>())
+        .with_graceful_shutdown(shutdown)
+        .await
 }
 
 static REQUESTS: AtomicU64 = AtomicU64::new(0);
 
 fn request_id() -> String {
     let n = REQUESTS.fetch_add(1, Ordering::Relaxed);
-    let t = std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map(|d| d.as_nanos())
-        .unwrap_or(0);
-    format!(
-        "{:08x}-{:04x}-4{:03x}-a000-{:012x}",
-        (t >> 32) as u32,
-        (t >> 16) as u16,
-        (t & 0xfff) as u16,
-        n
-    )
+    let t = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map(|d| d.as_nanos()).unwrap_or(0);
+    format!("{:08x}-{:04x}-4{:03x}-a000-{:012x}", (t >> 32) as u32, (t >> 16) as u16, (t & 0xfff) as u16, n)
 }
 
 async fn handle(
@@ -100,9 +80,7 @@ async fn handle(
     let path = request.uri().path().to_owned();
     let mut response = route(&gateway, &id, peer, request).await;
     if let Ok(value) = HeaderValue::from_str(&id) {
-        response
-            .headers_mut()
-            .insert(HeaderName::from_static("x-amzn-requestid"), value);
+        response.headers_mut().insert(HeaderName::from_static("x-amzn-requestid"), value);
     }
     tracing::info!(request_id = %id, %method, %path, status = response.status().as_u16(),
         latency_ms = started.elapsed().as_secs_f64() * 1000.0, "request");
@@ -114,27 +92,15 @@ async fn route(gateway: &Gateway, id: &str, peer: SocketAddr, request: Request) 
     let (parts, body) = request.into_parts();
     // `/{stage}/{proxy+}`: anything else has no resource, and API Gateway answers 403.
     let stage_prefix = format!("/{}/", config.stage);
-    let Some(rest) = parts
-        .uri
-        .path()
-        .strip_prefix(&stage_prefix)
-        .filter(|rest| !rest.is_empty())
-    else {
-        return gateway_response(
-            config,
-            StatusCode::FORBIDDEN,
-            "Missing Authentication Token",
-        );
+    let Some(rest) = parts.uri.path().strip_prefix(&stage_prefix).filter(|rest| !rest.is_empty()) else {
+        return gateway_response(config, StatusCode::FORBIDDEN, "Missing Authentication Token");
     };
     let path = format!("/{rest}");
 
     if parts.method == Method::OPTIONS {
         return preflight(config);
     }
-    let authorization = parts
-        .headers
-        .get(header::AUTHORIZATION)
-        .and_then(|v| v.to_str().ok());
+    let authorization = parts.headers.get(header::AUTHORIZATION).and_then(|v| v.to_str().ok());
     let claims = match gateway.authorizer.authorize(authorization).await {
         Ok(claims) => claims,
         Err(denied) => {
@@ -148,11 +114,7 @@ async fn route(gateway: &Gateway, id: &str, peer: SocketAddr, request: Request) 
             return gateway_response(config, StatusCode::PAYLOAD_TOO_LARGE, "Request Too Long");
         }
     };
-    let host = parts
-        .headers
-        .get(header::HOST)
-        .and_then(|v| v.to_str().ok())
-        .unwrap_or("127.0.0.1");
+    let host = parts.headers.get(header::HOST).and_then(|v| v.to_str().ok()).unwrap_or("127.0.0.1");
     let info = RequestInfo {
         api_id: &config.api_id,
         stage: &config.stage,
@@ -171,11 +133,9 @@ async fn route(gateway: &Gateway, id: &str, peer: SocketAddr, request: Request) 
         Err(error) => {
             tracing::warn!(request_id = %id, %error, "the function failed");
             match error {
-                InvokeError::TimedOut(_) => gateway_response(
-                    config,
-                    StatusCode::GATEWAY_TIMEOUT,
-                    "Endpoint request timed out",
-                ),
+                InvokeError::TimedOut(_) => {
+                    gateway_response(config, StatusCode::GATEWAY_TIMEOUT, "Endpoint request timed out")
+                }
                 _ => gateway_response(config, StatusCode::BAD_GATEWAY, "Internal server error"),
             }
         }
@@ -187,10 +147,7 @@ fn add_cors(config: &GatewayConfig, headers: &mut HeaderMap) {
     if let Ok(origin) = HeaderValue::from_str(&config.cors_origin) {
         headers.insert(header::ACCESS_CONTROL_ALLOW_ORIGIN, origin);
     }
-    headers.insert(
-        header::ACCESS_CONTROL_ALLOW_HEADERS,
-        HeaderValue::from_static(PREFLIGHT_ALLOW_HEADERS),
-    );
+    headers.insert(header::ACCESS_CONTROL_ALLOW_HEADERS, HeaderValue::from_static(PREFLIGHT_ALLOW_HEADERS));
 }
 
 /// A response API Gateway makes itself (DEFAULT_4XX / DEFAULT_5XX), with CORS headers.
@@ -211,26 +168,18 @@ fn gateway_response(config: &GatewayConfig, status: StatusCode, message: &str) -
 
 /// The mock integration for `OPTIONS`.
 fn preflight(config: &GatewayConfig) -> Response {
-    let mut response = (
-        StatusCode::OK,
-        [(header::CONTENT_TYPE, "application/json")],
-        "{}",
-    )
-        .into_response();
+    let mut response = (StatusCode::OK, [(header::CONTENT_TYPE, "application/json")], "{}").into_response();
     add_cors(config, response.headers_mut());
-    response.headers_mut().insert(
-        header::ACCESS_CONTROL_ALLOW_METHODS,
-        HeaderValue::from_static(PREFLIGHT_ALLOW_METHODS),
-    );
+    response
+        .headers_mut()
+        .insert(header::ACCESS_CONTROL_ALLOW_METHODS, HeaderValue::from_static(PREFLIGHT_ALLOW_METHODS));
     response
 }
 
 /// Turns the function's proxy response into HTTP. A malformed one is a 502, as in API Gateway.
 fn proxy_response(config: &GatewayConfig, reply: &Value) -> Response {
-    let Some(status) = reply
-        .get("statusCode")
-        .and_then(Value::as_u64)
-        .and_then(|s| StatusCode::from_u16(s as u16).ok())
+    let Some(status) =
+        reply.get("statusCode").and_then(Value::as_u64).and_then(|s| StatusCode::from_u16(s as u16).ok())
     else {
         return gateway_response(config, StatusCode::BAD_GATEWAY, "Internal server error");
     };
@@ -239,11 +188,7 @@ fn proxy_response(config: &GatewayConfig, reply: &Value) -> Response {
             match base64::engine::general_purpose::STANDARD.decode(text) {
                 Ok(bytes) => Bytes::from(bytes),
                 Err(_) => {
-                    return gateway_response(
-                        config,
-                        StatusCode::BAD_GATEWAY,
-                        "Internal server error",
-                    );
+                    return gateway_response(config, StatusCode::BAD_GATEWAY, "Internal server error");
                 }
             }
         }
@@ -255,10 +200,9 @@ fn proxy_response(config: &GatewayConfig, reply: &Value) -> Response {
     let headers = response.headers_mut();
     if let Some(Value::Object(single)) = reply.get("headers") {
         for (name, value) in single {
-            if let (Ok(name), Some(Ok(value))) = (
-                HeaderName::try_from(name.as_str()),
-                value.as_str().map(HeaderValue::from_str),
-            ) {
+            if let (Ok(name), Some(Ok(value))) =
+                (HeaderName::try_from(name.as_str()), value.as_str().map(HeaderValue::from_str))
+            {
                 headers.insert(name, value);
             }
         }
@@ -269,12 +213,7 @@ fn proxy_response(config: &GatewayConfig, reply: &Value) -> Response {
                 continue;
             };
             headers.remove(&name);
-            for value in values
-                .as_array()
-                .into_iter()
-                .flatten()
-                .filter_map(Value::as_str)
-            {
+            for value in values.as_array().into_iter().flatten().filter_map(Value::as_str) {
                 if let Ok(value) = HeaderValue::from_str(value) {
                     headers.append(name.clone(), value);
                 }

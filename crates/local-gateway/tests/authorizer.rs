@@ -14,38 +14,23 @@ async fn a_valid_access_token_passes_raw_or_bearer() {
     let token = sign(&access_claims());
     let claims = authorizer.authorize(Some(&token)).await.unwrap();
     assert_eq!(claims["username"], "alice");
-    let claims = authorizer
-        .authorize(Some(&format!("Bearer {token}")))
-        .await
-        .unwrap();
+    let claims = authorizer.authorize(Some(&format!("Bearer {token}"))).await.unwrap();
     assert_eq!(claims["cognito:groups"], json!(["Admins"]));
 }
 
 #[tokio::test]
 async fn a_valid_id_token_passes_in_id_mode() {
     let authorizer = authorizer(TokenMode::Id).await;
-    let claims = authorizer
-        .authorize(Some(&sign(&id_claims())))
-        .await
-        .unwrap();
+    let claims = authorizer.authorize(Some(&sign(&id_claims()))).await.unwrap();
     assert_eq!(claims["cognito:username"], "alice");
 }
 
 #[tokio::test]
 async fn missing_or_garbled_tokens_are_refused() {
     let authorizer = authorizer(TokenMode::Access).await;
-    for header in [
-        None,
-        Some(""),
-        Some("Bearer "),
-        Some("not-a-jwt"),
-        Some("a.b.c"),
-    ] {
+    for header in [None, Some(""), Some("Bearer "), Some("not-a-jwt"), Some("a.b.c")] {
         let denied = authorizer.authorize(header).await.unwrap_err();
-        assert!(
-            matches!(denied, Denied::Unauthorized(_)),
-            "{header:?}: {denied:?}"
-        );
+        assert!(matches!(denied, Denied::Unauthorized(_)), "{header:?}: {denied:?}");
         assert_eq!(denied.message(), "Unauthorized");
     }
 }
@@ -54,10 +39,7 @@ async fn missing_or_garbled_tokens_are_refused() {
 async fn a_token_signed_with_another_key_is_refused() {
     let authorizer = authorizer(TokenMode::Access).await;
     let token = sign_with(&access_claims(), OTHER_KEY, "pool-kid-1");
-    assert!(matches!(
-        authorizer.authorize(Some(&token)).await,
-        Err(Denied::Unauthorized(_))
-    ));
+    assert!(matches!(authorizer.authorize(Some(&token)).await, Err(Denied::Unauthorized(_))));
 }
 
 #[tokio::test]
@@ -65,17 +47,8 @@ async fn alg_none_is_refused() {
     let authorizer = authorizer(TokenMode::Access).await;
     let header = b64(br#"{"alg":"none","kid":"pool-kid-1","typ":"JWT"}"#);
     let payload = b64(access_claims().to_string().as_bytes());
-    for token in [
-        format!("{header}.{payload}."),
-        format!("{header}.{payload}"),
-    ] {
-        assert!(
-            matches!(
-                authorizer.authorize(Some(&token)).await,
-                Err(Denied::Unauthorized(_))
-            ),
-            "{token}"
-        );
+    for token in [format!("{header}.{payload}."), format!("{header}.{payload}")] {
+        assert!(matches!(authorizer.authorize(Some(&token)).await, Err(Denied::Unauthorized(_))), "{token}");
     }
 }
 
@@ -84,40 +57,22 @@ async fn hs256_signed_with_the_public_key_is_refused() {
     let authorizer = authorizer(TokenMode::Access).await;
     let mut header = Header::new(Algorithm::HS256);
     header.kid = Some("pool-kid-1".to_owned());
-    let token = jsonwebtoken::encode(
-        &header,
-        &access_claims(),
-        &EncodingKey::from_secret(POOL_PUBLIC_KEY),
-    )
-    .unwrap();
-    assert!(matches!(
-        authorizer.authorize(Some(&token)).await,
-        Err(Denied::Unauthorized(_))
-    ));
+    let token = jsonwebtoken::encode(&header, &access_claims(), &EncodingKey::from_secret(POOL_PUBLIC_KEY)).unwrap();
+    assert!(matches!(authorizer.authorize(Some(&token)).await, Err(Denied::Unauthorized(_))));
 }
 
 #[tokio::test]
 async fn an_unknown_kid_is_refused() {
     let authorizer = authorizer(TokenMode::Access).await;
     let token = sign_with(&access_claims(), POOL_KEY, "some-other-kid");
-    assert_eq!(
-        authorizer.authorize(Some(&token)).await,
-        Err(Denied::Unauthorized("unknown kid"))
-    );
+    assert_eq!(authorizer.authorize(Some(&token)).await, Err(Denied::Unauthorized("unknown kid")));
 }
 
 #[tokio::test]
 async fn a_wrong_issuer_is_refused() {
     let authorizer = authorizer(TokenMode::Access).await;
-    let other_pool = with(
-        access_claims(),
-        "iss",
-        json!("https://cognito-idp.us-east-1.amazonaws.com/us-east-1_Other"),
-    );
-    assert_eq!(
-        authorizer.authorize(Some(&sign(&other_pool))).await,
-        Err(Denied::Unauthorized("wrong issuer"))
-    );
+    let other_pool = with(access_claims(), "iss", json!("https://cognito-idp.us-east-1.amazonaws.com/us-east-1_Other"));
+    assert_eq!(authorizer.authorize(Some(&sign(&other_pool))).await, Err(Denied::Unauthorized("wrong issuer")));
     let no_issuer = without(access_claims(), "iss");
     assert!(authorizer.authorize(Some(&sign(&no_issuer))).await.is_err());
 }
@@ -125,21 +80,11 @@ async fn a_wrong_issuer_is_refused() {
 #[tokio::test]
 async fn a_client_outside_the_pool_is_refused() {
     let authorizer = authorizer(TokenMode::Access).await;
-    let token = sign(&with(
-        access_claims(),
-        "client_id",
-        json!("some-other-client"),
-    ));
-    assert_eq!(
-        authorizer.authorize(Some(&token)).await,
-        Err(Denied::Unauthorized("not a client of the pool"))
-    );
+    let token = sign(&with(access_claims(), "client_id", json!("some-other-client")));
+    assert_eq!(authorizer.authorize(Some(&token)).await, Err(Denied::Unauthorized("not a client of the pool")));
     let authorizer = authorizer_id().await;
     let token = sign(&with(id_claims(), "aud", json!("some-other-client")));
-    assert!(matches!(
-        authorizer.authorize(Some(&token)).await,
-        Err(Denied::Unauthorized(_))
-    ));
+    assert!(matches!(authorizer.authorize(Some(&token)).await, Err(Denied::Unauthorized(_))));
 }
 
 async fn authorizer_id() -> Authorizer {
@@ -151,36 +96,20 @@ async fn an_access_token_without_the_admin_scope_is_refused() {
     let authorizer = authorizer(TokenMode::Access).await;
     for scope in [json!("openid email"), json!("")] {
         let token = sign(&with(access_claims(), "scope", scope));
-        assert_eq!(
-            authorizer.authorize(Some(&token)).await,
-            Err(Denied::Unauthorized("scope missing"))
-        );
+        assert_eq!(authorizer.authorize(Some(&token)).await, Err(Denied::Unauthorized("scope missing")));
     }
     let token = sign(&without(access_claims(), "scope"));
-    assert_eq!(
-        authorizer.authorize(Some(&token)).await,
-        Err(Denied::Unauthorized("scope missing"))
-    );
+    assert_eq!(authorizer.authorize(Some(&token)).await, Err(Denied::Unauthorized("scope missing")));
 }
 
 #[tokio::test]
 async fn token_use_must_match_the_mode() {
     let access = authorizer(TokenMode::Access).await;
-    let id_token = sign(&with(
-        id_claims(),
-        "scope",
-        json!("aws.cognito.signin.user.admin"),
-    ));
-    assert_eq!(
-        access.authorize(Some(&id_token)).await,
-        Err(Denied::Unauthorized("not an access token"))
-    );
+    let id_token = sign(&with(id_claims(), "scope", json!("aws.cognito.signin.user.admin")));
+    assert_eq!(access.authorize(Some(&id_token)).await, Err(Denied::Unauthorized("not an access token")));
     let id = authorizer(TokenMode::Id).await;
     let access_token = sign(&with(access_claims(), "aud", json!(CLIENT)));
-    assert_eq!(
-        id.authorize(Some(&access_token)).await,
-        Err(Denied::Unauthorized("not an ID token"))
-    );
+    assert_eq!(id.authorize(Some(&access_token)).await, Err(Denied::Unauthorized("not an ID token")));
 }
 
 #[tokio::test]
@@ -191,10 +120,7 @@ async fn an_expired_token_gets_api_gateways_message() {
     assert_eq!(denied, Denied::Expired);
     assert_eq!(denied.message(), "The incoming token has expired");
     let token = sign(&without(access_claims(), "exp"));
-    assert!(matches!(
-        authorizer.authorize(Some(&token)).await,
-        Err(Denied::Unauthorized(_))
-    ));
+    assert!(matches!(authorizer.authorize(Some(&token)).await, Err(Denied::Unauthorized(_))));
 }
 
 #[tokio::test]
@@ -202,13 +128,6 @@ async fn a_tampered_payload_is_refused() {
     let authorizer = authorizer(TokenMode::Access).await;
     let token = sign(&access_claims());
     let mut parts: Vec<String> = token.split('.').map(str::to_owned).collect();
-    parts[1] = b64(
-        with(access_claims(), "cognito:groups", json!(["Admins", "Root"]))
-            .to_string()
-            .as_bytes(),
-    );
-    assert!(matches!(
-        authorizer.authorize(Some(&parts.join("."))).await,
-        Err(Denied::Unauthorized(_))
-    ));
+    parts[1] = b64(with(access_claims(), "cognito:groups", json!(["Admins", "Root"])).to_string().as_bytes());
+    assert!(matches!(authorizer.authorize(Some(&parts.join("."))).await, Err(Denied::Unauthorized(_))));
 }

@@ -25,11 +25,7 @@ fn script(name: &str, body: &str) -> PathBuf {
 
 /// Starts a gateway in this process for `binary`; returns its base URL.
 async fn gateway(binary: PathBuf, timeout: Duration) -> String {
-    let port = std::net::TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port();
+    let port = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
     let config = GatewayConfig {
         port,
         stage: "test".into(),
@@ -49,10 +45,7 @@ async fn gateway(binary: PathBuf, timeout: Duration) -> String {
     };
     tokio::spawn(serve(config, std::future::pending()));
     for _ in 0..100 {
-        if tokio::net::TcpStream::connect(("127.0.0.1", port))
-            .await
-            .is_ok()
-        {
+        if tokio::net::TcpStream::connect(("127.0.0.1", port)).await.is_ok() {
             break;
         }
         tokio::time::sleep(Duration::from_millis(20)).await;
@@ -66,9 +59,7 @@ async fn get(url: &str, token: Option<&str>) -> (u16, String) {
     let rest = url.strip_prefix("http://").unwrap();
     let (host, path) = rest.split_at(rest.find('/').unwrap());
     let mut stream = tokio::net::TcpStream::connect(host).await.unwrap();
-    let auth = token
-        .map(|t| format!("Authorization: {t}\r\n"))
-        .unwrap_or_default();
+    let auth = token.map(|t| format!("Authorization: {t}\r\n")).unwrap_or_default();
     let request = format!("GET {path} HTTP/1.1\r\nHost: {host}\r\n{auth}Connection: close\r\n\r\n");
     stream.write_all(request.as_bytes()).await.unwrap();
     let mut response = String::new();
@@ -84,14 +75,8 @@ async fn a_crashing_function_is_a_502_with_cors_and_is_replaced() {
     for _ in 0..2 {
         let (status, response) = get(&format!("{base}/listUsers"), Some(&token)).await;
         assert_eq!(status, 502, "{response}");
-        assert!(
-            response.contains("{\"message\":\"Internal server error\"}"),
-            "{response}"
-        );
-        assert!(
-            response.contains("access-control-allow-origin: https://admin.example.com"),
-            "{response}"
-        );
+        assert!(response.contains("{\"message\":\"Internal server error\"}"), "{response}");
+        assert!(response.contains("access-control-allow-origin: https://admin.example.com"), "{response}");
     }
 }
 
@@ -101,14 +86,8 @@ async fn a_hanging_function_is_a_504() {
     let token = sign(&access_claims());
     let (status, response) = get(&format!("{base}/listUsers"), Some(&token)).await;
     assert_eq!(status, 504, "{response}");
-    assert!(
-        response.contains("Endpoint request timed out"),
-        "{response}"
-    );
-    assert!(
-        response.contains("access-control-allow-origin"),
-        "{response}"
-    );
+    assert!(response.contains("Endpoint request timed out"), "{response}");
+    assert!(response.contains("access-control-allow-origin"), "{response}");
 }
 
 #[tokio::test]
@@ -117,33 +96,20 @@ async fn the_authorizer_runs_before_the_function() {
     let base = gateway(script("crash", "exit 3"), Duration::from_secs(5)).await;
     let (status, response) = get(&format!("{base}/listUsers"), None).await;
     assert_eq!(status, 401, "{response}");
-    assert!(
-        response.contains("access-control-allow-origin: https://admin.example.com"),
-        "{response}"
-    );
+    assert!(response.contains("access-control-allow-origin: https://admin.example.com"), "{response}");
     let expired = sign(&with(access_claims(), "exp", serde_json::json!(now() - 1)));
     let (status, response) = get(&format!("{base}/listUsers"), Some(&expired)).await;
     assert_eq!(status, 401);
-    assert!(
-        response.contains("The incoming token has expired"),
-        "{response}"
-    );
+    assert!(response.contains("The incoming token has expired"), "{response}");
 }
 
 #[tokio::test]
 async fn paths_outside_the_stage_have_no_resource() {
     let base = gateway(script("crash", "exit 3"), Duration::from_secs(5)).await;
     let token = sign(&access_claims());
-    for path in [
-        base.replace("/test", "/other/listUsers"),
-        format!("{base}/"),
-        base.clone(),
-    ] {
+    for path in [base.replace("/test", "/other/listUsers"), format!("{base}/"), base.clone()] {
         let (status, response) = get(&path, Some(&token)).await;
         assert_eq!(status, 403, "{path}: {response}");
-        assert!(
-            response.contains("Missing Authentication Token"),
-            "{response}"
-        );
+        assert!(response.contains("Missing Authentication Token"), "{response}");
     }
 }

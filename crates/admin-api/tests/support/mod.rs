@@ -41,11 +41,7 @@ static COUNTER: AtomicU32 = AtomicU32::new(0);
 
 /// A unique name for this test process.
 pub fn unique(prefix: &str) -> String {
-    format!(
-        "{prefix}-{}-{}",
-        std::process::id(),
-        COUNTER.fetch_add(1, Ordering::Relaxed)
-    )
+    format!("{prefix}-{}-{}", std::process::id(), COUNTER.fetch_add(1, Ordering::Relaxed))
 }
 
 /// A fresh user pool on moto with an `Admins` and an `Editors` group, and the router serving it.
@@ -63,27 +59,12 @@ impl Pool {
 
     pub async fn with_group(group: Option<&str>) -> Self {
         let cognito = cognito_client(&moto_endpoint());
-        let created = cognito
-            .create_user_pool()
-            .pool_name(unique("pool"))
-            .send()
-            .await
-            .unwrap_or_else(|e| {
-                panic!(
-                    "could not create a user pool on moto at {}: {e:?}; is moto running?",
-                    moto_endpoint()
-                )
-            });
+        let created = cognito.create_user_pool().pool_name(unique("pool")).send().await.unwrap_or_else(|e| {
+            panic!("could not create a user pool on moto at {}: {e:?}; is moto running?", moto_endpoint())
+        });
         let id = created.user_pool().unwrap().id().unwrap().to_owned();
         for (name, precedence) in [("Admins", 1), ("Editors", 2)] {
-            cognito
-                .create_group()
-                .user_pool_id(&id)
-                .group_name(name)
-                .precedence(precedence)
-                .send()
-                .await
-                .unwrap();
+            cognito.create_group().user_pool_id(&id).group_name(name).precedence(precedence).send().await.unwrap();
         }
         let env = |name: &str| match name {
             "USERPOOL" => Some(id.clone()),
@@ -92,11 +73,7 @@ impl Pool {
         };
         let config = Config::from_lookup(env).unwrap();
         let router = router(AppState::new(config, cognito.clone()));
-        Self {
-            cognito,
-            id,
-            router,
-        }
+        Self { cognito, id, router }
     }
 
     /// Creates a confirmed user in `groups`.
@@ -124,18 +101,8 @@ impl Pool {
     }
 
     pub async fn groups_of(&self, name: &str) -> Vec<String> {
-        let out = self
-            .cognito
-            .admin_list_groups_for_user()
-            .user_pool_id(&self.id)
-            .username(name)
-            .send()
-            .await
-            .unwrap();
-        out.groups()
-            .iter()
-            .filter_map(|g| g.group_name().map(str::to_owned))
-            .collect()
+        let out = self.cognito.admin_list_groups_for_user().user_pool_id(&self.id).username(name).send().await.unwrap();
+        out.groups().iter().filter_map(|g| g.group_name().map(str::to_owned)).collect()
     }
 
     pub async fn send(&self, event: Event) -> Reply {
@@ -144,11 +111,7 @@ impl Pool {
 }
 
 pub fn attr(name: &str, value: &str) -> aws_sdk_cognitoidentityprovider::types::AttributeType {
-    aws_sdk_cognitoidentityprovider::types::AttributeType::builder()
-        .name(name)
-        .value(value)
-        .build()
-        .unwrap()
+    aws_sdk_cognitoidentityprovider::types::AttributeType::builder().name(name).value(value).build().unwrap()
 }
 
 /// An API Gateway REST proxy event, starting from the sample event.
@@ -180,14 +143,8 @@ impl Event {
 
     /// Query parameters, in both the single- and multi-value members, as API Gateway sends them.
     pub fn query(mut self, pairs: &[(&str, &str)]) -> Self {
-        let single: serde_json::Map<String, Value> = pairs
-            .iter()
-            .map(|(k, v)| ((*k).to_owned(), json!(v)))
-            .collect();
-        let multi: serde_json::Map<String, Value> = pairs
-            .iter()
-            .map(|(k, v)| ((*k).to_owned(), json!([v])))
-            .collect();
+        let single: serde_json::Map<String, Value> = pairs.iter().map(|(k, v)| ((*k).to_owned(), json!(v))).collect();
+        let multi: serde_json::Map<String, Value> = pairs.iter().map(|(k, v)| ((*k).to_owned(), json!([v]))).collect();
         self.0["queryStringParameters"] = Value::Object(single);
         self.0["multiValueQueryStringParameters"] = Value::Object(multi);
         self
@@ -201,8 +158,7 @@ impl Event {
 
     /// A JSON body.
     pub fn json(self, body: Value) -> Self {
-        self.header("Content-Type", "application/json")
-            .raw_body(&body.to_string())
+        self.header("Content-Type", "application/json").raw_body(&body.to_string())
     }
 
     pub fn raw_body(mut self, body: &str) -> Self {
@@ -222,10 +178,7 @@ impl Event {
     }
 
     pub fn without_authorizer(mut self) -> Self {
-        self.0["requestContext"]
-            .as_object_mut()
-            .unwrap()
-            .remove("authorizer");
+        self.0["requestContext"].as_object_mut().unwrap().remove("authorizer");
         self
     }
 }
@@ -279,9 +232,7 @@ pub struct Reply {
 
 impl Reply {
     pub fn message(&self) -> &str {
-        self.body["message"]
-            .as_str()
-            .unwrap_or_else(|| panic!("no message in {}", self.body))
+        self.body["message"].as_str().unwrap_or_else(|| panic!("no message in {}", self.body))
     }
 
     /// Asserts a status and an error message, and that the response is JSON with CORS headers.
@@ -299,38 +250,18 @@ impl Reply {
 
     pub fn assert_json_with_cors(&self) {
         assert_eq!(self.headers["content-type"], "application/json");
-        assert!(
-            self.headers.contains_key("access-control-allow-origin"),
-            "no CORS headers: {:?}",
-            self.headers
-        );
-        assert_eq!(
-            self.headers["access-control-allow-headers"],
-            "Origin, X-Requested-With, Content-Type, Accept"
-        );
+        assert!(self.headers.contains_key("access-control-allow-origin"), "no CORS headers: {:?}", self.headers);
+        assert_eq!(self.headers["access-control-allow-headers"], "Origin, X-Requested-With, Content-Type, Accept");
     }
 }
 
 /// Converts the event with `lambda_http` exactly as the Lambda runtime does, and sends it through the router.
 pub async fn send(router: &Router, event: Event) -> Reply {
-    let request =
-        lambda_http::request::from_str(&event.0.to_string()).expect("a valid API Gateway event");
-    let response = router
-        .clone()
-        .oneshot(request.map(axum::body::Body::new))
-        .await
-        .unwrap();
+    let request = lambda_http::request::from_str(&event.0.to_string()).expect("a valid API Gateway event");
+    let response = router.clone().oneshot(request.map(axum::body::Body::new)).await.unwrap();
     let (parts, body) = response.into_parts();
     let bytes = axum::body::to_bytes(body, usize::MAX).await.unwrap();
-    let body = serde_json::from_slice(&bytes).unwrap_or_else(|e| {
-        panic!(
-            "response body is not JSON ({e}): {}",
-            String::from_utf8_lossy(&bytes)
-        )
-    });
-    Reply {
-        status: parts.status,
-        headers: parts.headers,
-        body,
-    }
+    let body = serde_json::from_slice(&bytes)
+        .unwrap_or_else(|e| panic!("response body is not JSON ({e}): {}", String::from_utf8_lossy(&bytes)));
+    Reply { status: parts.status, headers: parts.headers, body }
 }

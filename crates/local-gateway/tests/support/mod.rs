@@ -17,9 +17,7 @@ pub const CLIENT: &str = "client-of-the-pool";
 
 /// Serves the JWKS on 127.0.0.1 and returns its URL.
 pub async fn serve_jwks() -> String {
-    let listener = tokio::net::TcpListener::bind(("127.0.0.1", 0))
-        .await
-        .unwrap();
+    let listener = tokio::net::TcpListener::bind(("127.0.0.1", 0)).await.unwrap();
     let addr = listener.local_addr().unwrap();
     let app = axum::Router::new().route(
         "/us-east-1_TestPool/.well-known/jwks.json",
@@ -43,10 +41,7 @@ pub async fn authorizer(token: TokenMode) -> Authorizer {
 }
 
 pub fn now() -> u64 {
-    SystemTime::now()
-        .duration_since(UNIX_EPOCH)
-        .unwrap()
-        .as_secs()
+    SystemTime::now().duration_since(UNIX_EPOCH).unwrap().as_secs()
 }
 
 pub fn access_claims() -> Value {
