@@ -97,7 +97,7 @@ fn main() -> ExitCode {
     let cli = Cli::parse();
     let result = match cli.command {
         Command::Test(args) => test::run(&args),
-        Command::BuildLambda(args) => lambda::run(&args).map(|_| ()),
+        Command::BuildLambda(args) => lambda::run(&args),
         Command::ServeGateway(args) => gateway::run(&args),
         Command::Deploy(args) => runtime().and_then(|rt| rt.block_on(deploy(&args))),
         Command::Teardown(common) => teardown(&common),

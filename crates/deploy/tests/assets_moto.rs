@@ -1,0 +1,67 @@
+//! The asset bucket against moto's S3: made once, hardened, and a zip uploaded only once.
+#![allow(clippy::unwrap_used)]
+
+use aws_sdk_s3::Client;
+use aws_sdk_s3::config::{BehaviorVersion, Credentials, Region};
+use deploy::assets::{bucket_name, ensure_bucket, upload_once, zip_key};
+
+fn s3() -> Client {
+    let endpoint = std::env::var("MOTO_ENDPOINT").unwrap_or_else(|_| {
+        panic!("MOTO_ENDPOINT is not set: run the tests with `cargo xtask test`, which starts moto")
+    });
+    let config = aws_sdk_s3::Config::builder()
+        .behavior_version(BehaviorVersion::latest())
+        .region(Region::new("eu-west-1"))
+        .endpoint_url(endpoint)
+        .force_path_style(true)
+        .credentials_provider(Credentials::new("testing", "testing", None, None, "tests"))
+        .build();
+    Client::from_conf(config)
+}
+
+#[tokio::test]
+async fn the_bucket_is_made_once_hardened_and_zips_are_uploaded_once() {
+    let s3 = s3();
+    let bucket = bucket_name(&format!("{}", std::process::id()), "eu-west-1");
+    assert!(ensure_bucket(&s3, &bucket, "eu-west-1").await.unwrap(), "created the first time");
+    assert!(!ensure_bucket(&s3, &bucket, "eu-west-1").await.unwrap(), "found the second time");
+
+    let encryption = s3.get_bucket_encryption().bucket(&bucket).send().await.unwrap();
+    let rule = &encryption.server_side_encryption_configuration().unwrap().rules()[0];
+    assert_eq!(rule.apply_server_side_encryption_by_default().unwrap().sse_algorithm().as_str(), "AES256");
+    let block = s3.get_public_access_block().bucket(&bucket).send().await.unwrap();
+    let block = block.public_access_block_configuration().unwrap();
+    assert_eq!(
+        (
+            block.block_public_acls(),
+            block.ignore_public_acls(),
+            block.block_public_policy(),
+            block.restrict_public_buckets()
+        ),
+        (Some(true), Some(true), Some(true), Some(true))
+    );
+    let policy = s3.get_bucket_policy().bucket(&bucket).send().await.unwrap();
+    assert!(policy.policy().unwrap().contains("aws:SecureTransport"), "TLS only");
+
+    // The policy works: moto evaluates it, and this client speaks plain HTTP to it.
+    let refused = upload_once(&s3, &bucket, &zip_key("abc"), b"zip".to_vec()).await.unwrap_err();
+    assert!(refused.message.contains("403"), "a request without TLS is refused: {refused}");
+}
+
+#[tokio::test]
+async fn a_zip_is_uploaded_once() {
+    // A bucket without the TLS-only policy, since moto is reached over plain HTTP here.
+    let s3 = s3();
+    let bucket = format!("upload-once-{}", std::process::id());
+    let location = aws_sdk_s3::types::BucketLocationConstraint::from("eu-west-1");
+    let configuration = aws_sdk_s3::types::CreateBucketConfiguration::builder().location_constraint(location).build();
+    s3.create_bucket().bucket(&bucket).create_bucket_configuration(configuration).send().await.unwrap();
+    let key = zip_key("abc123");
+    assert!(upload_once(&s3, &bucket, &key, b"zip bytes".to_vec()).await.unwrap());
+    assert!(
+        !upload_once(&s3, &bucket, &key, b"zip bytes".to_vec()).await.unwrap(),
+        "an existing key is not uploaded again"
+    );
+    let object = s3.get_object().bucket(&bucket).key(&key).send().await.unwrap();
+    assert_eq!(object.body.collect().await.unwrap().into_bytes().as_ref(), b"zip bytes");
+}
