@@ -236,6 +236,13 @@ async fn deploy_call_every_route_and_tear_down() {
     let a = http("GET", &base.replace("/local", "/prod/listUsers"), Some(&admin), None).await;
     assert_eq!(a.status, 403);
 
+    // The CI smoke test passes against it.
+    let smoke = e2e::xtask(&project, &["smoke", "--json"]);
+    assert!(smoke.status.success(), "smoke failed: {}", String::from_utf8_lossy(&smoke.stderr));
+    let report: Value = serde_json::from_slice(&smoke.stdout).unwrap();
+    assert_eq!(report["failures"], json!([]));
+    assert!(report["checks"].as_u64().unwrap() >= 12, "{report}");
+
     // Status, then teardown: nothing of ours is left running.
     let status: Value = serde_json::from_str(&xtask_ok(&project, &["status", "--json"])).unwrap();
     assert_eq!(status["gateway"]["running"], true);

@@ -11,6 +11,8 @@ pub enum Error {
     CommandFailed { command: String, status: String },
     #[error("tests failed")]
     TestsFailed,
+    #[error("the smoke test failed: {0}")]
+    SmokeFailed(String),
     #[error(transparent)]
     Moto(#[from] MotoError),
     #[error(transparent)]
@@ -22,30 +24,25 @@ pub enum Error {
     #[error(transparent)]
     Apply(#[from] ApplyError),
     #[error("{0}")]
-    Cognito(String),
+    Aws(String),
     #[error("the local gateway did not start: {reason}\nits log: {log}")]
     Gateway { reason: String, log: String },
-    #[error(
-        "deploying to AWS (`--env {env}`) is not available in this version; the `local` environment is\nhelp: run `cargo xtask deploy` for the local environment"
-    )]
-    AwsNotAvailable { env: String },
     #[error("{0}")]
     Io(#[from] std::io::Error),
 }
 
 impl Error {
     /// 0 success; 1 a build or the tests failed; 2 bad arguments (also clap's); 3 missing tooling (Python, moto);
-    /// 4 I/O; 5 invalid config; 6 not deployed; 7 Cognito or the gateway refused or failed; 8 not available.
+    /// 4 I/O; 5 invalid config; 6 not deployed; 7 AWS (Cognito, CloudFormation, S3) or the gateway refused or failed.
     pub fn exit_code(&self) -> u8 {
         match self {
-            Self::CommandFailed { .. } | Self::TestsFailed => 1,
+            Self::CommandFailed { .. } | Self::TestsFailed | Self::SmokeFailed(_) => 1,
             Self::Usage(_) => 2,
             Self::Moto(_) => 3,
             Self::Io(_) => 4,
             Self::Config(_) => 5,
             Self::NotDeployed { .. } => 6,
-            Self::Apply(_) | Self::Cognito(_) | Self::Gateway { .. } => 7,
-            Self::AwsNotAvailable { .. } => 8,
+            Self::Apply(_) | Self::Aws(_) | Self::Gateway { .. } => 7,
         }
     }
 }
@@ -55,5 +52,5 @@ pub fn cognito<E: std::error::Error + Send + Sync + 'static, R: std::fmt::Debug>
     what: &str,
     error: aws_sdk_cognitoidentityprovider::error::SdkError<E, R>,
 ) -> Error {
-    Error::Cognito(format!("{what}: {}", aws_sdk_cognitoidentityprovider::error::DisplayErrorContext(&error)))
+    Error::Aws(format!("{what}: {}", aws_sdk_cognitoidentityprovider::error::DisplayErrorContext(&error)))
 }

@@ -1,10 +1,12 @@
 //! `cargo xtask`: the project's command line. Each subcommand is one module; this file parses and dispatches.
 
+mod deploy_aws;
 mod deploy_local;
 mod error;
 mod gateway;
 mod lambda;
 mod project;
+mod smoke;
 mod state;
 mod status;
 mod synth;
@@ -51,7 +53,8 @@ enum Command {
     /// machine, and starts the local gateway in the background. Running it again changes only what changed.
     Deploy(DeployArgs),
     /// Stop and remove a deployment. For `local`: stops the gateway and moto, removes the local state and outputs.
-    Teardown(Common),
+    /// For AWS: deletes the stack; a retained user pool stays unless --delete-user-pool.
+    Teardown(TeardownArgs),
     /// Show what runs for an environment and where.
     Status(Common),
     /// Print the CloudFormation template of an environment (YAML; --json for JSON). No AWS call is made.
@@ -65,6 +68,10 @@ enum Command {
     ///
     /// Example: curl -H "Authorization: $(cargo xtask token alice)" http://127.0.0.1:PORT/local/listUsers
     Token(user::TokenArgs),
+    /// Check a deployed environment end to end: a temporary admin calls every route through the real endpoint.
+    ///
+    /// The temporary users are removed whatever happens; the exit code is 1 on any mismatch. For CI.
+    Smoke(Common),
     /// Run every test: installs and starts moto (the local AWS emulator) unless MOTO_ENDPOINT points at one.
     ///
     /// Arguments after `--` go to `cargo test`, e.g. `cargo xtask test -- -p admin-api listUsers`.
@@ -78,9 +85,21 @@ enum Command {
 
 #[derive(Debug, clap::Args)]
 struct DeployArgs {
+    #[command(flatten)]
+    aws: deploy_aws::AwsDeployArgs,
     /// How many function instances the local gateway may run at once.
     #[arg(long, default_value_t = 2, value_parser = clap::value_parser!(u16).range(1..=64))]
     instances: u16,
+    #[command(flatten)]
+    common: Common,
+}
+
+#[derive(Debug, clap::Args)]
+struct TeardownArgs {
+    /// Also delete a retained user pool, with all its users (turns its deletion protection off). For CI's
+    /// ephemeral environments.
+    #[arg(long)]
+    delete_user_pool: bool,
     #[command(flatten)]
     common: Common,
 }
@@ -100,9 +119,10 @@ fn main() -> ExitCode {
         Command::BuildLambda(args) => lambda::run(&args),
         Command::ServeGateway(args) => gateway::run(&args),
         Command::Deploy(args) => runtime().and_then(|rt| rt.block_on(deploy(&args))),
-        Command::Teardown(common) => teardown(&common),
+        Command::Teardown(args) => runtime().and_then(|rt| rt.block_on(teardown(&args))),
         Command::Status(common) => status::run(&common),
         Command::Synth(common) => synth::run(&common),
+        Command::Smoke(common) => runtime().and_then(|rt| rt.block_on(smoke::run(&common))),
         Command::User(UserCommand::Create(args)) => runtime().and_then(|rt| rt.block_on(user::create(&args))),
         Command::Token(args) => runtime().and_then(|rt| rt.block_on(user::token(&args))),
     };
@@ -115,15 +135,15 @@ fn main() -> ExitCode {
     }
 }
 
-fn runtime() -> Result<tokio::runtime::Runtime, Error> {
+pub fn runtime() -> Result<tokio::runtime::Runtime, Error> {
     Ok(tokio::runtime::Builder::new_current_thread().enable_all().build()?)
 }
 
 async fn deploy(args: &DeployArgs) -> Result<(), Error> {
     let env = &args.common.env;
-    let (config, _environment) = project::load(env)?;
+    let (config, environment) = project::load(env)?;
     if env != LOCAL {
-        return Err(Error::AwsNotAvailable { env: env.clone() });
+        return deploy_aws::deploy(env, &config, &environment, &args.aws, args.common.json).await;
     }
     let started = std::time::Instant::now();
     let deployed = deploy_local::deploy(env, &config, usize::from(args.instances)).await?;
@@ -166,9 +186,11 @@ async fn deploy(args: &DeployArgs) -> Result<(), Error> {
     Ok(())
 }
 
-fn teardown(common: &Common) -> Result<(), Error> {
+async fn teardown(args: &TeardownArgs) -> Result<(), Error> {
+    let common = &args.common;
     if common.env != LOCAL {
-        return Err(Error::AwsNotAvailable { env: common.env.clone() });
+        let (config, environment) = project::load(&common.env)?;
+        return deploy_aws::teardown(&common.env, &config, &environment, args.delete_user_pool, common.json).await;
     }
     let stopped = deploy_local::teardown(&common.env)?;
     if common.json {

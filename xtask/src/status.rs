@@ -12,7 +12,7 @@ use crate::state::LocalState;
 pub fn run(common: &Common) -> Result<(), Error> {
     let env = &common.env;
     if env != deploy::config::LOCAL {
-        return Err(Error::AwsNotAvailable { env: env.clone() });
+        return crate::runtime()?.block_on(aws(common));
     }
     let Some(state) = LocalState::load(env) else {
         if common.json {
@@ -51,5 +51,40 @@ pub fn run(common: &Common) -> Result<(), Error> {
     println!("  User pool:  {}", state.user_pool_id.as_deref().unwrap_or("-"));
     println!("  Client:     {}", state.client_id.as_deref().unwrap_or("-"));
     println!("  Logs:       {}", project::env_dir(env).display());
+    Ok(())
+}
+
+/// An AWS environment: its stack's status and outputs.
+async fn aws(common: &Common) -> Result<(), Error> {
+    let env = &common.env;
+    let (config, environment) = project::load(env)?;
+    let stack = crate::deploy_aws::stack_name(&config, env, &environment);
+    let sdk = aws_config::defaults(aws_config::BehaviorVersion::latest())
+        .region(aws_config::Region::new(environment.region().to_owned()))
+        .load()
+        .await;
+    let deployer = deploy::cloudformation::Deployer::new(aws_sdk_cloudformation::Client::new(&sdk), &stack);
+    let status = deployer.status().await.map_err(|e| Error::Aws(e.to_string()))?;
+    let Some(status) = status else {
+        if common.json {
+            println!("{}", json!({ "environment": env, "stack": stack, "deployed": false }));
+            return Ok(());
+        }
+        return Err(Error::NotDeployed { env: env.clone() });
+    };
+    let outputs = deployer.outputs().await.map_err(|e| Error::Aws(e.to_string()))?;
+    if common.json {
+        let outputs: serde_json::Map<String, serde_json::Value> =
+            outputs.into_iter().map(|(k, v)| (k, json!(v))).collect();
+        println!(
+            "{}",
+            json!({ "environment": env, "stack": stack, "deployed": true, "status": status, "outputs": outputs })
+        );
+        return Ok(());
+    }
+    println!("Environment `{env}`: stack {stack} ({}) is {status}", environment.region());
+    for (key, value) in outputs {
+        println!("  {key:<18} {value}");
+    }
     Ok(())
 }

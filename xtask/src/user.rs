@@ -63,7 +63,7 @@ fn remember(env: &str, username: &str, password: &str) -> Result<(), Error> {
 }
 
 /// A password that meets Cognito's default policy: 20 characters with lower, upper, digit and symbol.
-fn generate_password() -> Result<String, Error> {
+pub fn generate_password() -> Result<String, Error> {
     const SETS: [&[u8]; 4] = [b"abcdefghijkmnopqrstuvwxyz", b"ABCDEFGHJKLMNPQRSTUVWXYZ", b"23456789", b"!#%+-=?@^_"];
     let mut random = [0u8; 20];
     std::fs::File::open("/dev/urandom")?.read_exact(&mut random)?;
@@ -174,13 +174,13 @@ pub async fn token(args: &TokenArgs) -> Result<(), Error> {
         .map_err(|e| cognito(&format!("signing in as {}", args.username), e))?;
     let Some(result) = auth.authentication_result() else {
         let challenge = auth.challenge_name().map(|c| c.as_str().to_owned()).unwrap_or_default();
-        return Err(Error::Cognito(format!(
+        return Err(Error::Aws(format!(
             "Cognito asks {} for {challenge} before it gives tokens\nhelp: set a permanent password with `cargo xtask user create`",
             args.username
         )));
     };
     let token = if args.id { result.id_token() } else { result.access_token() };
-    let token = token.ok_or_else(|| Error::Cognito("Cognito returned no token".into()))?;
+    let token = token.ok_or_else(|| Error::Aws("Cognito returned no token".into()))?;
     if args.common.json {
         println!(
             "{}",

@@ -1,0 +1,294 @@
+//! `cargo xtask smoke`: a deployed environment answers every route as the contract says. It creates a temporary
+//! admin and a temporary target user, calls every route through the real endpoint with a real token, removes both
+//! users whatever happened, and fails on any mismatch. For CI, against AWS or `local`.
+
+use std::time::Duration;
+
+use http_body_util::{BodyExt, Full};
+use hyper_util::client::legacy::Client;
+use hyper_util::client::legacy::connect::HttpConnector;
+use hyper_util::rt::TokioExecutor;
+use serde_json::{Value, json};
+
+use crate::Common;
+use crate::error::Error;
+use crate::project::{self, progress};
+use crate::target::{Target, resolve};
+
+type Https = hyper_rustls::HttpsConnector<HttpConnector>;
+
+/// One call and what it must answer.
+struct Check {
+    method: &'static str,
+    path: String,
+    body: Option<Value>,
+    status: &'static [u16],
+    /// A JSON pointer and the value it must hold.
+    expect: Option<(&'static str, Value)>,
+}
+
+fn check(
+    method: &'static str,
+    path: String,
+    body: Option<Value>,
+    status: &'static [u16],
+    expect: Option<(&'static str, Value)>,
+) -> Check {
+    Check { method, path, body, status, expect }
+}
+
+/// The endpoint of a deployed environment, from its outputs file.
+fn endpoint(env: &str) -> Result<String, Error> {
+    let path = project::outputs_dir(env).join("amplifyconfiguration.json");
+    let text = std::fs::read_to_string(&path).map_err(|_| Error::NotDeployed { env: env.to_owned() })?;
+    let config: Value = serde_json::from_str(&text).map_err(|e| Error::Usage(format!("{}: {e}", path.display())))?;
+    config["aws_cloud_logic_custom"][0]["endpoint"]
+        .as_str()
+        .map(str::to_owned)
+        .ok_or(Error::NotDeployed { env: env.to_owned() })
+}
+
+fn client() -> Result<Client<Https, Full<bytes::Bytes>>, Error> {
+    let https = hyper_rustls::HttpsConnectorBuilder::new()
+        .with_provider_and_native_roots(rustls::crypto::aws_lc_rs::default_provider())
+        .map_err(|e| Error::Usage(format!("no TLS roots: {e}")))?
+        .https_or_http()
+        .enable_http1()
+        .build();
+    Ok(Client::builder(TokioExecutor::new()).build(https))
+}
+
+async fn call(
+    client: &Client<Https, Full<bytes::Bytes>>,
+    base: &str,
+    token: &str,
+    check: &Check,
+) -> Result<(u16, Value), String> {
+    let mut request = http::Request::builder()
+        .method(check.method)
+        .uri(format!("{base}{}", check.path))
+        .header("authorization", token)
+        .header("origin", "https://smoke.invalid");
+    let body = match &check.body {
+        Some(body) => {
+            request = request.header("content-type", "application/json");
+            Full::new(bytes::Bytes::from(body.to_string()))
+        }
+        None => Full::new(bytes::Bytes::new()),
+    };
+    let request = request.body(body).map_err(|e| e.to_string())?;
+    let response = tokio::time::timeout(Duration::from_secs(30), client.request(request))
+        .await
+        .map_err(|_| "timed out".to_owned())?
+        .map_err(|e| e.to_string())?;
+    let status = response.status().as_u16();
+    if !response.headers().contains_key("access-control-allow-origin") {
+        return Err(format!("{status} without CORS headers"));
+    }
+    let bytes = response.into_body().collect().await.map_err(|e| e.to_string())?.to_bytes();
+    let body = serde_json::from_slice(&bytes)
+        .map_err(|e| format!("{status}, not JSON ({e}): {}", String::from_utf8_lossy(&bytes)))?;
+    Ok((status, body))
+}
+
+/// Creates a confirmed user and returns its canonical user name (in a pool that signs in with email, the `sub`,
+/// which is also what access tokens carry as `username`).
+async fn make_user(target: &Target, name: &str, password: &str, groups: &[String]) -> Result<String, Error> {
+    let cognito = &target.cognito;
+    let pool = &target.user_pool_id;
+    cognito
+        .admin_create_user()
+        .user_pool_id(pool)
+        .username(name)
+        .message_action(aws_sdk_cognitoidentityprovider::types::MessageActionType::Suppress)
+        .send()
+        .await
+        .map_err(|e| crate::error::cognito("creating a smoke-test user", e))?;
+    cognito
+        .admin_set_user_password()
+        .user_pool_id(pool)
+        .username(name)
+        .password(password)
+        .permanent(true)
+        .send()
+        .await
+        .map_err(|e| crate::error::cognito("setting its password", e))?;
+    for group in groups {
+        cognito
+            .admin_add_user_to_group()
+            .user_pool_id(pool)
+            .username(name)
+            .group_name(group)
+            .send()
+            .await
+            .map_err(|e| crate::error::cognito("adding it to the admin group", e))?;
+    }
+    let user = cognito.admin_get_user().user_pool_id(pool).username(name).send().await;
+    Ok(user.map_err(|e| crate::error::cognito("reading it back", e))?.username().to_owned())
+}
+
+pub async fn run(common: &Common) -> Result<(), Error> {
+    let env = &common.env;
+    let (config, _) = project::load(env)?;
+    let target = resolve(env).await?;
+    let base = match env.as_str() {
+        deploy::config::LOCAL => crate::state::LocalState::load(env)
+            .and_then(|s| s.gateway.map(|g| g.url()))
+            .ok_or(Error::NotDeployed { env: env.clone() })?,
+        _ => endpoint(env)?,
+    };
+    let suffix = crate::user::generate_password()?
+        .chars()
+        .filter(char::is_ascii_alphanumeric)
+        .take(8)
+        .collect::<String>()
+        .to_lowercase();
+    // Names the pool accepts: an email address where users sign in with one.
+    let email = config.user_pool.username_attributes.contains(&deploy::config::UsernameAttribute::Email);
+    let name = |role: &str| {
+        if email { format!("smoke-{role}-{suffix}@example.invalid") } else { format!("smoke-{role}-{suffix}") }
+    };
+    let (admin_login, subject_login) = (name("admin"), name("user"));
+    let password = crate::user::generate_password()?;
+    let admin_groups: Vec<String> = config.admin_api.restrict_to_group.iter().cloned().collect();
+    let group = config.effective_groups().first().map(|g| g.name.clone()).unwrap_or_else(|| "Admins".into());
+
+    progress(&format!("Smoke test of `{env}` at {base}, as the temporary user {admin_login}"));
+    let mut created = Vec::new();
+    let outcome = async {
+        let admin = make_user(&target, &admin_login, &password, &admin_groups).await?;
+        created.push(admin.clone());
+        let subject = make_user(&target, &subject_login, &password, &[]).await?;
+        created.push(subject.clone());
+        let auth = target
+            .cognito
+            .initiate_auth()
+            .client_id(&target.client_id)
+            .auth_flow(aws_sdk_cognitoidentityprovider::types::AuthFlowType::UserPasswordAuth)
+            .auth_parameters("USERNAME", &admin_login)
+            .auth_parameters("PASSWORD", &password)
+            .send()
+            .await
+            .map_err(|e| crate::error::cognito("signing the smoke-test user in", e))?;
+        let tokens = auth.authentication_result().ok_or_else(|| Error::Aws("Cognito gave no tokens".into()))?;
+        let token = match config.admin_api.token {
+            deploy::config::TokenKind::Access => tokens.access_token(),
+            deploy::config::TokenKind::Id => tokens.id_token(),
+        }
+        .unwrap_or_default()
+        .to_owned();
+        let s = &subject;
+        let checks = vec![
+            check("GET", "/listUsers?limit=60".into(), None, &[200], None),
+            check("GET", "/listGroups".into(), None, &[200], None),
+            check("GET", format!("/getUser?username={s}"), None, &[200], Some(("/Username", json!(s)))),
+            check(
+                "POST",
+                "/addUserToGroup".into(),
+                Some(json!({"username": s, "groupname": group})),
+                &[200],
+                Some(("/message", json!(format!("Success adding {s} to {group}")))),
+            ),
+            check("GET", format!("/listUsersInGroup?groupname={group}&limit=60"), None, &[200], None),
+            check(
+                "GET",
+                format!("/listGroupsForUser?username={s}"),
+                None,
+                &[200],
+                Some(("/Groups/0/GroupName", json!(group))),
+            ),
+            check(
+                "POST",
+                "/removeUserFromGroup".into(),
+                Some(json!({"username": s, "groupname": group})),
+                &[200],
+                Some(("/message", json!(format!("Removed {s} from {group}")))),
+            ),
+            check(
+                "POST",
+                "/updateUserAttributes".into(),
+                Some(json!({"username": s, "attributes": [{"Name": "name", "Value": "Smoke Test"}]})),
+                &[200],
+                None,
+            ),
+            check(
+                "POST",
+                "/disableUser".into(),
+                Some(json!({"username": s})),
+                &[200],
+                Some(("/message", json!(format!("Disabled {s}")))),
+            ),
+            check(
+                "POST",
+                "/enableUser".into(),
+                Some(json!({"username": s})),
+                &[200],
+                Some(("/message", json!(format!("Enabled {s}")))),
+            ),
+            // The user is already confirmed: Cognito refuses that with a 400 (some emulators accept it).
+            check("POST", "/confirmUserSignUp".into(), Some(json!({"username": s})), &[200, 400], None),
+            check(
+                "GET",
+                "/getUser?username=smoke-no-such-user".into(),
+                None,
+                &[400],
+                Some(("/code", json!("UserNotFoundException"))),
+            ),
+            check("GET", "/noSuchRoute".into(), None, &[404], None),
+            check(
+                "POST",
+                "/signUserOut".into(),
+                Some(json!({"username": admin})),
+                &[200],
+                Some(("/message", json!(format!("Signed out {admin} from all devices")))),
+            ),
+        ];
+        let client = client()?;
+        let mut failures = Vec::new();
+        for c in &checks {
+            let result = call(&client, &base, &token, c).await;
+            let verdict = match &result {
+                Err(e) => Err(e.clone()),
+                Ok((status, _)) if !c.status.contains(status) => {
+                    Err(format!("status {status}, expected {:?}", c.status))
+                }
+                Ok((_, body)) => match &c.expect {
+                    Some((pointer, want)) if body.pointer(pointer) != Some(want) => {
+                        Err(format!("{pointer} is {:?}, expected {want}", body.pointer(pointer)))
+                    }
+                    _ => Ok(()),
+                },
+            };
+            match verdict {
+                Ok(()) => progress(&format!("ok    {} {}", c.method, c.path)),
+                Err(why) => {
+                    progress(&format!("FAIL  {} {}: {why}", c.method, c.path));
+                    failures.push(format!("{} {}: {why}", c.method, c.path));
+                }
+            }
+        }
+        Ok::<_, Error>((checks.len(), failures))
+    }
+    .await;
+
+    // Whatever happened, the temporary users go.
+    for user in &created {
+        let _ = target.cognito.admin_delete_user().user_pool_id(&target.user_pool_id).username(user).send().await;
+    }
+    progress(&format!("Removed the temporary users {admin_login} and {subject_login}"));
+    let (total, failures) = outcome?;
+    if common.json {
+        println!("{}", json!({ "environment": env, "checks": total, "failures": failures }));
+    }
+    if failures.is_empty() {
+        progress(&format!("{total} passed, 0 failed"));
+        Ok(())
+    } else {
+        Err(Error::SmokeFailed(format!(
+            "{} passed, {} failed:\n  {}",
+            total - failures.len(),
+            failures.len(),
+            failures.join("\n  ")
+        )))
+    }
+}
