@@ -131,3 +131,20 @@ pub async fn http(method: &str, url: &str, authorization: Option<&str>, body: Op
     };
     Answer { status, headers, body }
 }
+
+/// Runs `cargo xtask <args>` with `stdin` as its standard input.
+pub fn xtask_with_stdin(project_dir: &std::path::Path, args: &[&str], stdin: &str) -> std::process::Output {
+    use std::io::Write;
+    let mut child = std::process::Command::new(env!("CARGO"))
+        .current_dir(workspace_root())
+        .args(["run", "--quiet", "--package", "xtask", "--bin", "xtask", "--"])
+        .args(args)
+        .env("ADMIN_QUERIES_PROJECT_DIR", project_dir)
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .expect("cargo runs");
+    child.stdin.take().unwrap().write_all(stdin.as_bytes()).unwrap();
+    child.wait_with_output().unwrap()
+}

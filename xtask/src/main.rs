@@ -1,5 +1,6 @@
 //! `cargo xtask`: the project's command line. Each subcommand is one module; this file parses and dispatches.
 
+mod auth;
 mod deploy_aws;
 mod deploy_local;
 mod error;
@@ -52,6 +53,18 @@ enum Command {
     /// For `local` (the default) it installs and starts moto, applies the pool to it, builds `bootstrap` for this
     /// machine, and starts the local gateway in the background. Running it again changes only what changed.
     Deploy(DeployArgs),
+    /// Write admin-queries.toml for a new project: the default configuration, or a walkthrough (sign-in, groups,
+    /// the group restriction, the token kind, CORS). Every question has a flag; --yes takes the defaults.
+    AddAuth(auth::AddArgs),
+    /// Change the auth settings: the group restriction, groups and their order, the token kind, CORS origins.
+    ///
+    /// Asks "What do you want to do?" on a terminal; takes flags (and --yes) or a JSON request on stdin
+    /// (--headless) in scripts. Shows the change as a diff, keeps your comments, refuses what Cognito cannot change
+    /// on an existing pool, and offers to deploy.
+    ///
+    /// Examples: cargo xtask update-auth --restrict-to Ops --add-group Ops:1
+    ///           cargo xtask update-auth --no-restriction --yes
+    UpdateAuth(auth::UpdateArgs),
     /// Stop and remove a deployment. For `local`: stops the gateway and moto, removes the local state and outputs.
     /// For AWS: deletes the stack; a retained user pool stays unless --delete-user-pool.
     Teardown(TeardownArgs),
@@ -122,6 +135,8 @@ fn main() -> ExitCode {
         Command::Teardown(args) => runtime().and_then(|rt| rt.block_on(teardown(&args))),
         Command::Status(common) => status::run(&common),
         Command::Synth(common) => synth::run(&common),
+        Command::AddAuth(args) => runtime().and_then(|rt| rt.block_on(auth::add(&args))),
+        Command::UpdateAuth(args) => runtime().and_then(|rt| rt.block_on(auth::update(&args))),
         Command::Smoke(common) => runtime().and_then(|rt| rt.block_on(smoke::run(&common))),
         Command::User(UserCommand::Create(args)) => runtime().and_then(|rt| rt.block_on(user::create(&args))),
         Command::Token(args) => runtime().and_then(|rt| rt.block_on(user::token(&args))),
@@ -137,6 +152,16 @@ fn main() -> ExitCode {
 
 pub fn runtime() -> Result<tokio::runtime::Runtime, Error> {
     Ok(tokio::runtime::Builder::new_current_thread().enable_all().build()?)
+}
+
+/// Deploys `common.env` as `deploy` would, after an auth change; asks before executing an AWS plan when `asking`.
+pub async fn deploy_env(common: &Common, asking: bool) -> Result<(), Error> {
+    let args = DeployArgs {
+        aws: deploy_aws::AwsDeployArgs { plan: false, yes: !asking, replace_user_pool: false },
+        instances: 2,
+        common: common.clone(),
+    };
+    deploy(&args).await
 }
 
 async fn deploy(args: &DeployArgs) -> Result<(), Error> {

@@ -1,0 +1,327 @@
+//! Edits of `admin-queries.toml` that keep a person's file as they wrote it: comments, ordering, spacing and
+//! unrelated keys survive byte for byte (a format-preserving editor, `toml_edit`). Each edit is checked against
+//! what Cognito can change in place before anything is written, and the result is validated as a whole.
+
+use toml_edit::{Array, DocumentMut, InlineTable, Item, Table, Value};
+
+use crate::config::{Config, ConfigError, TokenKind, UsernameAttribute};
+
+/// One change to the auth settings.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Change {
+    /// Restrict the API to a group (`Some`), or let every signed-in user administer (`None`).
+    Restrict(Option<String>),
+    Token(TokenKind),
+    Cors(Vec<String>),
+    AddGroup {
+        name: String,
+        precedence: Option<i32>,
+    },
+    RemoveGroup(String),
+    Precedence {
+        name: String,
+        precedence: i32,
+    },
+    /// How users sign in. Cognito cannot change this on an existing pool; the edit refuses any change.
+    UsernameAttributes(Vec<UsernameAttribute>),
+}
+
+#[derive(Debug, thiserror::Error, PartialEq, Eq)]
+pub enum EditError {
+    #[error(
+        "refusing to change {setting} from {from} to {to}: Cognito cannot change it on an existing user pool, so \
+         the change would need a new pool, and a new pool starts with no users\n\
+         help: keep the current setting; or create a new environment with a new pool and migrate the users to it \
+         (a migration Lambda trigger, or export and import); nothing was written"
+    )]
+    Immutable { setting: &'static str, from: String, to: String },
+    #[error(
+        "refusing to remove the group `{0}`: the admin API is restricted to it, and removing it would lock every \
+         administrator out\nhelp: first restrict the API to another group (`--restrict-to <group>`), then remove it"
+    )]
+    RemovesAdminGroup(String),
+    #[error("there is no group `{0}` in the config\nhelp: the groups are: {1}")]
+    NoSuchGroup(String, String),
+    #[error("the group `{0}` is already in the config")]
+    GroupExists(String),
+    #[error("the config is not valid TOML: {0}")]
+    Syntax(String),
+    #[error("the result would not be a valid config: {0}")]
+    Invalid(#[from] ConfigError),
+}
+
+/// The edited text, and what a person should know about it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Edited {
+    pub text: String,
+    pub notes: Vec<String>,
+}
+
+/// Puts `value` at `key` in `table`, keeping the decoration (comments, spacing) of the value it replaces.
+fn set(table: &mut Table, key: &str, mut value: Value) {
+    if let Some(old) = table.get(key).and_then(Item::as_value) {
+        *value.decor_mut() = old.decor().clone();
+    } else {
+        value.decor_mut().set_prefix(" ");
+    }
+    table.insert(key, Item::Value(value));
+}
+
+fn table<'a>(doc: &'a mut DocumentMut, name: &str) -> &'a mut Table {
+    if !doc.contains_key(name) {
+        doc.insert(name, Item::Table(Table::new()));
+    }
+    doc[name].as_table_mut().expect("a table: the config parsed with this key as a table")
+}
+
+fn group_names(config: &Config) -> String {
+    config.user_pool.groups.iter().map(|g| g.name.as_str()).collect::<Vec<_>>().join(", ")
+}
+
+fn attributes_text(attributes: &[UsernameAttribute]) -> String {
+    if attributes.is_empty() {
+        return "a user name".to_owned();
+    }
+    attributes
+        .iter()
+        .map(|a| match a {
+            UsernameAttribute::Email => "email",
+            UsernameAttribute::PhoneNumber => "phone number",
+        })
+        .collect::<Vec<_>>()
+        .join(" or ")
+}
+
+/// The `groups` array, made explicit (with the default `Admins`) when the file relies on the default.
+fn groups_array<'a>(doc: &'a mut DocumentMut, current: &Config) -> &'a mut Array {
+    let pool = table(doc, "user_pool");
+    if !pool.contains_key("groups") {
+        let mut array = Array::new();
+        for group in &current.user_pool.groups {
+            array.push(group_table(&group.name, group.precedence));
+        }
+        set(pool, "groups", Value::Array(array));
+    }
+    pool["groups"].as_value_mut().and_then(Value::as_array_mut).expect("an array: the config parsed with groups as one")
+}
+
+fn group_table(name: &str, precedence: Option<i32>) -> InlineTable {
+    let mut group = InlineTable::new();
+    group.insert("name", name.into());
+    if let Some(precedence) = precedence {
+        group.insert("precedence", i64::from(precedence).into());
+    }
+    group
+}
+
+/// Appends a group in the style of the array: on a line of its own, indented like the others, when the array is
+/// written one group per line. A comment after the last group's comma stays on that group's line.
+fn push_group(array: &mut Array, group: InlineTable) {
+    let mut value = Value::InlineTable(group);
+    let last_prefix = array.iter().last().and_then(|v| v.decor().prefix()).and_then(|p| p.as_str()).map(str::to_owned);
+    match last_prefix {
+        Some(prefix) if prefix.contains('\n') => {
+            let indent = prefix.rsplit('\n').next().unwrap_or("").to_owned();
+            let trailing = array.trailing().as_str().unwrap_or("").trim_end_matches([' ', '\n']).to_owned();
+            value.decor_mut().set_prefix(format!("{trailing}\n{indent}"));
+            array.set_trailing("\n");
+            array.set_trailing_comma(true);
+        }
+        Some(_) => value.decor_mut().set_prefix(" "),
+        None => {}
+    }
+    array.push_formatted(value);
+}
+
+fn position(array: &Array, name: &str) -> Option<usize> {
+    array.iter().position(|g| g.as_inline_table().and_then(|t| t.get("name")).and_then(Value::as_str) == Some(name))
+}
+
+/// Applies `changes` to the config text in order. Nothing is applied unless every change can be.
+pub fn apply(text: &str, path: &str, changes: &[Change]) -> Result<Edited, EditError> {
+    let mut doc: DocumentMut = text.parse().map_err(|e: toml_edit::TomlError| EditError::Syntax(e.to_string()))?;
+    let mut notes = Vec::new();
+    for change in changes {
+        // Each change sees the config as the previous ones left it.
+        let current = Config::parse(&doc.to_string(), path)?;
+        match change {
+            Change::Restrict(Some(group)) => {
+                if !current.user_pool.groups.iter().any(|g| &g.name == group) {
+                    let next = current.user_pool.groups.iter().filter_map(|g| g.precedence).max().map_or(1, |p| p + 1);
+                    push_group(groups_array(&mut doc, &current), group_table(group, Some(next)));
+                    notes.push(format!("The group `{group}` does not exist yet: the next deploy creates it"));
+                }
+                set(table(&mut doc, "admin_api"), "restrict_to_group", group.as_str().into());
+            }
+            Change::Restrict(None) => {
+                table(&mut doc, "admin_api").remove("restrict_to_group");
+                notes.push(
+                    "The admin API stays, with no group restriction: EVERY signed-in user of the pool can then list, \
+                     change, disable and sign out EVERY user. Restrict it again with `--restrict-to <group>`"
+                        .to_owned(),
+                );
+            }
+            Change::Token(kind) => {
+                let text = match kind {
+                    TokenKind::Access => "access",
+                    TokenKind::Id => "id",
+                };
+                set(table(&mut doc, "admin_api"), "token", text.into());
+            }
+            Change::Cors(origins) => {
+                let array: Array = origins.iter().map(String::as_str).collect();
+                set(table(&mut doc, "admin_api"), "cors_origins", Value::Array(array));
+            }
+            Change::AddGroup { name, precedence } => {
+                if current.user_pool.groups.iter().any(|g| &g.name == name) {
+                    return Err(EditError::GroupExists(name.clone()));
+                }
+                push_group(groups_array(&mut doc, &current), group_table(name, *precedence));
+            }
+            Change::RemoveGroup(name) => {
+                if current.admin_api.restrict_to_group.as_ref() == Some(name) {
+                    return Err(EditError::RemovesAdminGroup(name.clone()));
+                }
+                let array = groups_array(&mut doc, &current);
+                let index =
+                    position(array, name).ok_or_else(|| EditError::NoSuchGroup(name.clone(), group_names(&current)))?;
+                let removed = array.remove(index);
+                // The next group takes the removed one's place, spacing included.
+                if let (Some(next), Some(prefix)) =
+                    (array.get_mut(index), removed.decor().prefix().and_then(|p| p.as_str()))
+                {
+                    next.decor_mut().set_prefix(prefix.to_owned());
+                }
+                notes.push(format!(
+                    "The group `{name}` leaves the config; the next deploy removes it from the pool (its users stay, without the group)"
+                ));
+            }
+            Change::Precedence { name, precedence } => {
+                let array = groups_array(&mut doc, &current);
+                let index =
+                    position(array, name).ok_or_else(|| EditError::NoSuchGroup(name.clone(), group_names(&current)))?;
+                if let Some(group) = array.get_mut(index).and_then(Value::as_inline_table_mut) {
+                    let mut value: Value = i64::from(*precedence).into();
+                    if let Some(old) = group.get("precedence") {
+                        *value.decor_mut() = old.decor().clone();
+                    }
+                    group.insert("precedence", value);
+                }
+            }
+            Change::UsernameAttributes(wanted) => {
+                let (mut a, mut b) = (current.user_pool.username_attributes.clone(), wanted.clone());
+                a.sort();
+                b.sort();
+                if a != b {
+                    return Err(EditError::Immutable {
+                        setting: "how users sign in (user_pool.username_attributes)",
+                        from: attributes_text(&current.user_pool.username_attributes),
+                        to: attributes_text(wanted),
+                    });
+                }
+            }
+        }
+    }
+    let text = doc.to_string();
+    Config::parse(&text, path)?;
+    Ok(Edited { text, notes })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const HAND_WRITTEN: &str = r#"# Our admin API. Ask #platform before changing the pool.
+project = "shop"   # the stack prefix
+
+[environments.prod]
+region = "eu-west-1"
+retain_user_pool = true   # never lose customers
+
+[user_pool]
+username_attributes = ["email"]
+groups = [
+  { name = "Admins", precedence = 1 },   # full access
+  { name = "Support", precedence = 5 },  # read-mostly
+]
+
+[admin_api]
+restrict_to_group = "Admins"   # only admins
+token = "access"
+cors_origins = ["https://admin.shop.example"]   # the back office
+
+[lambda]
+memory_mb = 128   # plenty
+"#;
+
+    fn edit(text: &str, changes: &[Change]) -> Result<Edited, EditError> {
+        apply(text, "admin-queries.toml", changes)
+    }
+
+    #[test]
+    fn three_updates_keep_everything_but_the_changed_keys() {
+        let first = edit(HAND_WRITTEN, &[Change::Token(TokenKind::Id)]).unwrap().text;
+        let second = edit(&first, &[Change::AddGroup { name: "Auditors".into(), precedence: Some(9) }]).unwrap().text;
+        let third = edit(&second, &[Change::Precedence { name: "Support".into(), precedence: 3 }]).unwrap().text;
+        let expected = HAND_WRITTEN.replace("token = \"access\"", "token = \"id\"").replace(
+            "  { name = \"Support\", precedence = 5 },  # read-mostly\n",
+            "  { name = \"Support\", precedence = 3 },  # read-mostly\n  { name = \"Auditors\", precedence = 9 },\n",
+        );
+        assert_eq!(third, expected);
+    }
+
+    #[test]
+    fn restricting_to_a_new_group_adds_it_and_says_so() {
+        let edited = edit(HAND_WRITTEN, &[Change::Restrict(Some("Ops".into()))]).unwrap();
+        assert!(edited.text.contains("restrict_to_group = \"Ops\"   # only admins"), "{}", edited.text);
+        assert!(edited.text.contains("{ name = \"Ops\", precedence = 6 }"), "{}", edited.text);
+        assert!(edited.notes[0].contains("next deploy creates it"));
+    }
+
+    #[test]
+    fn lifting_the_restriction_keeps_the_api_and_warns() {
+        let edited = edit(HAND_WRITTEN, &[Change::Restrict(None)]).unwrap();
+        let config = Config::parse(&edited.text, "t").unwrap();
+        assert_eq!(config.admin_api.restrict_to_group, None);
+        assert!(edited.notes[0].contains("EVERY signed-in user"), "{:?}", edited.notes);
+    }
+
+    #[test]
+    fn the_admin_group_cannot_be_removed_while_restricted_to_it() {
+        let err = edit(HAND_WRITTEN, &[Change::RemoveGroup("Admins".into())]).unwrap_err();
+        assert_eq!(err, EditError::RemovesAdminGroup("Admins".into()));
+        let edited =
+            edit(HAND_WRITTEN, &[Change::Restrict(Some("Support".into())), Change::RemoveGroup("Admins".into())])
+                .unwrap();
+        assert!(!edited.text.contains("\"Admins\", precedence"), "{}", edited.text);
+        assert!(edited.text.contains("# read-mostly"), "{}", edited.text);
+    }
+
+    #[test]
+    fn sign_in_attributes_cannot_change() {
+        let err = edit(HAND_WRITTEN, &[Change::UsernameAttributes(vec![])]).unwrap_err();
+        let message = err.to_string();
+        assert!(message.contains("from email to a user name") && message.contains("migrate"), "{message}");
+        assert!(
+            edit(HAND_WRITTEN, &[Change::UsernameAttributes(vec![UsernameAttribute::Email])]).is_ok(),
+            "no change is fine"
+        );
+    }
+
+    #[test]
+    fn an_invalid_result_is_refused_and_names_the_key() {
+        let err = edit(HAND_WRITTEN, &[Change::Cors(vec!["admin.shop.example/".into()])]).unwrap_err();
+        assert!(err.to_string().contains("admin_api.cors_origins"), "{err}");
+        let err = edit(HAND_WRITTEN, &[Change::RemoveGroup("Nobody".into())]).unwrap_err();
+        assert!(err.to_string().contains("Admins, Support"), "{err}");
+    }
+
+    #[test]
+    fn groups_left_to_the_default_are_made_explicit_before_adding() {
+        let edited =
+            edit("project = \"a\"\n", &[Change::AddGroup { name: "Editors".into(), precedence: Some(2) }]).unwrap();
+        let config = Config::parse(&edited.text, "t").unwrap();
+        let names: Vec<&str> = config.user_pool.groups.iter().map(|g| g.name.as_str()).collect();
+        assert_eq!(names, vec!["Admins", "Editors"]);
+    }
+}

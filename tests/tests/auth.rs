@@ -1,0 +1,175 @@
+//! `add-auth` and `update-auth` through the real command line: the exact config each kind of change writes (flags
+//! and headless), the refusals, and the interactive walkthrough driven through a pseudo-terminal.
+#![allow(clippy::unwrap_used)]
+
+use std::path::Path;
+
+use e2e::{temp_dir, xtask, xtask_ok, xtask_with_stdin};
+
+/// A hand-written config, with comments and its own layout.
+const HAND_WRITTEN: &str = r#"# Shop admin. Ask #platform before changing the pool.
+project = "shop"   # the stack prefix
+
+[user_pool]
+groups = [
+  { name = "Admins", precedence = 1 },   # full access
+  { name = "Support", precedence = 5 },  # read-mostly
+]
+
+[admin_api]
+restrict_to_group = "Admins"   # only admins
+token = "access"
+cors_origins = ["*"]
+"#;
+
+fn project() -> std::path::PathBuf {
+    let dir = temp_dir("auth");
+    std::fs::write(dir.join("admin-queries.toml"), HAND_WRITTEN).unwrap();
+    dir
+}
+
+fn config(dir: &Path) -> String {
+    std::fs::read_to_string(dir.join("admin-queries.toml")).unwrap()
+}
+
+#[test]
+fn flags_write_exactly_the_changed_keys() {
+    let dir = project();
+    xtask_ok(&dir, &["update-auth", "--token", "id"]);
+    assert_eq!(config(&dir), HAND_WRITTEN.replace("token = \"access\"", "token = \"id\""));
+
+    xtask_ok(&dir, &["update-auth", "--add-group", "Auditors:9", "--precedence", "Support=3"]);
+    let expected = HAND_WRITTEN.replace("token = \"access\"", "token = \"id\"").replace(
+        "  { name = \"Support\", precedence = 5 },  # read-mostly\n",
+        "  { name = \"Support\", precedence = 3 },  # read-mostly\n  { name = \"Auditors\", precedence = 9 },\n",
+    );
+    assert_eq!(config(&dir), expected);
+
+    xtask_ok(&dir, &["update-auth", "--cors", "https://admin.shop.example"]);
+    let expected = expected.replace("cors_origins = [\"*\"]", "cors_origins = [\"https://admin.shop.example\"]");
+    assert_eq!(config(&dir), expected, "three updates: everything else byte for byte");
+}
+
+#[test]
+fn lifting_the_restriction_keeps_the_api_and_warns() {
+    let dir = project();
+    let out = xtask(&dir, &["update-auth", "--no-restriction"]);
+    assert!(out.status.success());
+    assert!(String::from_utf8_lossy(&out.stderr).contains("EVERY signed-in user"));
+    assert_eq!(config(&dir), HAND_WRITTEN.replace("restrict_to_group = \"Admins\"   # only admins\n", ""));
+}
+
+#[test]
+fn restricting_to_a_group_that_does_not_exist_yet_adds_it() {
+    let dir = project();
+    let out = xtask(&dir, &["update-auth", "--restrict-to", "Ops"]);
+    assert!(String::from_utf8_lossy(&out.stderr).contains("the next deploy creates it"));
+    let expected = HAND_WRITTEN.replace("restrict_to_group = \"Admins\"", "restrict_to_group = \"Ops\"").replace(
+        "  { name = \"Support\", precedence = 5 },  # read-mostly\n",
+        "  { name = \"Support\", precedence = 5 },  # read-mostly\n  { name = \"Ops\", precedence = 6 },\n",
+    );
+    assert_eq!(config(&dir), expected);
+}
+
+#[test]
+fn refusals_write_nothing() {
+    let dir = project();
+    for (args, says) in [
+        (vec!["update-auth", "--sign-in", "email"], "Cognito cannot change it on an existing user pool"),
+        (vec!["update-auth", "--remove-group", "Admins"], "lock every administrator out"),
+        (vec!["update-auth", "--remove-group", "Nobody"], "there is no group `Nobody`"),
+        (vec!["update-auth", "--cors", "not an origin"], "admin_api.cors_origins"),
+        (vec!["update-auth"], "nothing to change"),
+    ] {
+        let out = xtask(&dir, &args);
+        assert_eq!(out.status.code(), Some(2), "{args:?}");
+        assert!(
+            String::from_utf8_lossy(&out.stderr).contains(says),
+            "{args:?}: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        assert_eq!(config(&dir), HAND_WRITTEN, "{args:?} wrote nothing");
+    }
+}
+
+#[test]
+fn headless_requests_set_groups_restriction_and_token() {
+    let dir = project();
+    let request = r#"{"version": 1, "serviceModification": {"serviceName": "Cognito", "userPoolConfiguration": {
+        "userPoolGroups": [{"groupName": "Admins", "precedence": 1}, {"groupName": "Editors", "precedence": 2}],
+        "adminQueries": {"permissions": {"restrictAccess": true, "groupName": "Admins"}, "tokenKind": "id"}}}}"#;
+    let out = xtask_with_stdin(&dir, &["update-auth", "--headless"], request);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let expected = HAND_WRITTEN
+        .replace("token = \"access\"", "token = \"id\"")
+        // Support goes, and its comment with it.
+        .replace(
+            "  { name = \"Support\", precedence = 5 },  # read-mostly\n",
+            "  { name = \"Editors\", precedence = 2 },\n",
+        );
+    assert_eq!(config(&dir), expected);
+
+    let refused = xtask_with_stdin(
+        &dir,
+        &["update-auth", "--headless"],
+        r#"{"serviceModification": {"serviceName": "Cognito", "userPoolConfiguration": {"signinMethod": "EMAIL"}}}"#,
+    );
+    assert_eq!(refused.status.code(), Some(2));
+    assert_eq!(config(&dir), expected, "the refused request wrote nothing");
+}
+
+#[test]
+fn add_auth_writes_the_default_config_and_will_not_overwrite() {
+    let dir = temp_dir("add-auth");
+    xtask_ok(&dir, &["add-auth", "--yes", "--project", "shop"]);
+    let written = config(&dir);
+    assert!(written.contains("project = \"shop\"") && written.contains("restrict_to_group = \"Admins\""), "{written}");
+    let again = xtask(&dir, &["add-auth", "--yes"]);
+    assert_eq!(again.status.code(), Some(2), "an existing config is not overwritten");
+    let dir = temp_dir("add-auth-flags");
+    xtask_ok(
+        &dir,
+        &["add-auth", "--yes", "--project", "shop", "--sign-in", "email", "--add-group", "Support:2", "--token", "id"],
+    );
+    let written = config(&dir);
+    assert!(written.contains("username_attributes = [\"email\"]"), "{written}");
+    assert!(written.contains("{ name = \"Support\", precedence = 2 }"), "{written}");
+    assert!(written.contains("token = \"id\""), "{written}");
+}
+
+fn press(session: &mut rexpect::session::PtySession, keys: &str) {
+    session.send(keys).unwrap();
+    session.flush().unwrap();
+}
+
+/// A person answers `update-auth`'s questions on a terminal.
+#[test]
+fn the_interactive_walkthrough_restricts_to_a_typed_group() {
+    let dir = project();
+    let mut command = std::process::Command::new(env!("CARGO"));
+    command
+        .current_dir(e2e::workspace_root())
+        .args(["run", "--quiet", "--package", "xtask", "--bin", "xtask", "--", "update-auth"])
+        .env("ADMIN_QUERIES_PROJECT_DIR", &dir);
+    let mut session = rexpect::session::spawn_command(command, Some(120_000)).unwrap();
+    session.exp_string("What do you want to do?").unwrap();
+    press(&mut session, "\r"); // Create or update the admin queries API
+    session.exp_string("Restrict access to the admin queries API to a specific group?").unwrap();
+    press(&mut session, "y");
+    session.exp_string("Which group may administer?").unwrap();
+    press(&mut session, "\x1b[B"); // Down: past Admins
+    press(&mut session, "\x1b[B"); // past Support, to "Another group"
+    press(&mut session, "\r");
+    session.exp_string("Group name").unwrap();
+    session.send_line("Ops").unwrap();
+    session.exp_string("does not exist yet").unwrap();
+    session.exp_string("Write admin-queries.toml?").unwrap();
+    press(&mut session, "y");
+    session.exp_string("Deploy `local` now?").unwrap();
+    press(&mut session, "n");
+    session.exp_string("Next: cargo xtask deploy").unwrap();
+    session.exp_eof().unwrap();
+    let written = config(&dir);
+    assert!(written.contains("restrict_to_group = \"Ops\"   # only admins"), "{written}");
+    assert!(written.contains("{ name = \"Ops\", precedence = 6 }"), "{written}");
+}
