@@ -449,6 +449,15 @@ pub async fn add(args: &AddArgs) -> Result<(), Error> {
             .interact()
             .map_err(prompt_error)?;
         if how == 1 {
+            let api = Confirm::new()
+                .with_prompt("Do you want to add an admin queries API (the admin API for your users and groups)?")
+                .default(true)
+                .interact()
+                .map_err(prompt_error)?;
+            if !api {
+                progress("Admin Queries is that API, so there is nothing for this tool to deploy without it. Nothing was written");
+                return Ok(());
+            }
             let ways = ["Username", "Email", "Phone number"];
             let way = Select::new()
                 .with_prompt("How do you want users to be able to sign in?")
