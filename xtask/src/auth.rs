@@ -455,7 +455,9 @@ pub async fn add(args: &AddArgs) -> Result<(), Error> {
                 .interact()
                 .map_err(prompt_error)?;
             if !api {
-                progress("Admin Queries is that API, so there is nothing for this tool to deploy without it. Nothing was written");
+                progress(
+                    "Admin Queries is that API, so there is nothing for this tool to deploy without it. Nothing was written",
+                );
                 return Ok(());
             }
             let ways = ["Username", "Email", "Phone number"];

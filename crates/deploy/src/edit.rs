@@ -133,6 +133,33 @@ fn push_group(array: &mut Array, group: InlineTable) {
     array.push_formatted(value);
 }
 
+/// Removes a group with its comment, keeping the comments of the others. A comment after an element's comma is
+/// stored at the start of the next element's prefix (or in the array's trailing text, after the last one).
+fn remove_group(array: &mut Array, index: usize) {
+    let removed = array.remove(index);
+    let prefix = removed.decor().prefix().and_then(|p| p.as_str()).unwrap_or("").to_owned();
+    let Some(cut) = prefix.rfind('\n') else {
+        // One line: the next group takes the removed one's spacing.
+        if let Some(next) = array.get_mut(index) {
+            next.decor_mut().set_prefix(prefix);
+        }
+        return;
+    };
+    // The previous group's comment, which the removed group's prefix carried.
+    let previous_comment = &prefix[..cut];
+    let from_newline = |text: &str| text.find('\n').map_or_else(|| "\n".to_owned(), |i| text[i..].to_owned());
+    match array.get_mut(index) {
+        Some(next) => {
+            let own = next.decor().prefix().and_then(|p| p.as_str()).unwrap_or("").to_owned();
+            next.decor_mut().set_prefix(format!("{previous_comment}{}", from_newline(&own)));
+        }
+        None => {
+            let trailing = array.trailing().as_str().unwrap_or("").to_owned();
+            array.set_trailing(format!("{previous_comment}{}", from_newline(&trailing)));
+        }
+    }
+}
+
 fn position(array: &Array, name: &str) -> Option<usize> {
     array.iter().position(|g| g.as_inline_table().and_then(|t| t.get("name")).and_then(Value::as_str) == Some(name))
 }
@@ -185,13 +212,7 @@ pub fn apply(text: &str, path: &str, changes: &[Change]) -> Result<Edited, EditE
                 let array = groups_array(&mut doc, &current);
                 let index =
                     position(array, name).ok_or_else(|| EditError::NoSuchGroup(name.clone(), group_names(&current)))?;
-                let removed = array.remove(index);
-                // The next group takes the removed one's place, spacing included.
-                if let (Some(next), Some(prefix)) =
-                    (array.get_mut(index), removed.decor().prefix().and_then(|p| p.as_str()))
-                {
-                    next.decor_mut().set_prefix(prefix.to_owned());
-                }
+                remove_group(array, index);
                 notes.push(format!(
                     "The group `{name}` leaves the config; the next deploy removes it from the pool (its users stay, without the group)"
                 ));
@@ -295,6 +316,26 @@ memory_mb = 128   # plenty
                 .unwrap();
         assert!(!edited.text.contains("\"Admins\", precedence"), "{}", edited.text);
         assert!(edited.text.contains("# read-mostly"), "{}", edited.text);
+    }
+
+    #[test]
+    fn a_removed_group_takes_its_comment_and_leaves_the_others() {
+        let restricted_to_support =
+            HAND_WRITTEN.replace("restrict_to_group = \"Admins\"", "restrict_to_group = \"Support\"");
+        let without_first = edit(&restricted_to_support, &[Change::RemoveGroup("Admins".into())]).unwrap().text;
+        assert!(
+            without_first.contains("groups = [\n  { name = \"Support\", precedence = 5 },  # read-mostly\n]"),
+            "{without_first}"
+        );
+        let without_last = edit(HAND_WRITTEN, &[Change::RemoveGroup("Support".into())]).unwrap().text;
+        assert!(
+            without_last.contains("groups = [\n  { name = \"Admins\", precedence = 1 },   # full access\n]"),
+            "{without_last}"
+        );
+        let one_line =
+            "project = \"a\"\n[user_pool]\ngroups = [{ name = \"Admins\" }, { name = \"B\" }, { name = \"C\" }]\n";
+        let edited = edit(one_line, &[Change::RemoveGroup("B".into())]).unwrap().text;
+        assert!(edited.contains("groups = [{ name = \"Admins\" }, { name = \"C\" }]"), "{edited}");
     }
 
     #[test]
