@@ -5,7 +5,7 @@
 use std::future::Future;
 use std::pin::Pin;
 
-use aws_sdk_cognitoidentityprovider::types::AttributeType;
+use aws_sdk_cognitoidentityprovider::types::{AttributeType, MessageActionType};
 use serde::Serialize;
 use serde_json::{Value, json};
 
@@ -42,6 +42,12 @@ pub enum Kind {
     Limit,
     /// A pagination token.
     Token,
+    /// `true` or `false`.
+    Bool,
+    /// A list of names: a JSON array of strings, or a comma-separated string.
+    Names,
+    /// A whole number.
+    Number,
 }
 
 /// One named input of an action.
@@ -54,6 +60,10 @@ pub struct Input {
 
 const fn required(name: &'static str, kind: Kind) -> Input {
     Input { name, kind, required: true }
+}
+
+const fn optional(name: &'static str, kind: Kind) -> Input {
+    Input { name, kind, required: false }
 }
 
 const USERNAME: Input = required("username", Kind::Text);
@@ -107,7 +117,36 @@ pub struct Action {
     pub iam_action: &'static str,
     pub access: Access,
     pub handler: Handler,
+    /// Whether a config that lists no actions gets this one: Amplify's routes are on, the extra ones off.
+    pub default_enabled: bool,
+    /// Further IAM actions the handler's checks need (the lock-out guards read the administering group).
+    pub extra_iam: &'static [&'static str],
+    /// What a 200 answers, for the API description.
+    pub response: Shape,
+    /// One line for the API description.
+    pub summary: &'static str,
 }
+
+/// The shape of a successful response.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Shape {
+    Message,
+    User,
+    UserPage,
+    Group,
+    GroupPage,
+    GroupSummaryPage,
+    CreatedUser,
+}
+
+/// Actions are the same when their names are: the table holds each name once.
+impl PartialEq for Action {
+    fn eq(&self, other: &Self) -> bool {
+        self.name == other.name
+    }
+}
+
+impl Eq for Action {}
 
 impl Action {
     /// Validates every input against the table before the handler runs, so that a bad request never reaches
@@ -120,6 +159,9 @@ impl Action {
                 Kind::Attributes => params.attributes(input.name)?.is_some(),
                 Kind::Limit => params.limit().map(|_| true)?,
                 Kind::Token => params.token().map(|_| true)?,
+                Kind::Bool => params.bool(input.name)?.is_some(),
+                Kind::Names => params.names(input.name)?.is_some(),
+                Kind::Number => params.number(input.name)?.is_some(),
             };
             if input.required && !present {
                 return Err(missing());
@@ -143,6 +185,10 @@ pub static ACTIONS: &[Action] = &[
         missing_message: "username and groupname are required",
         iam_action: "cognito-idp:AdminAddUserToGroup",
         access: Access::AdminGroup,
+        default_enabled: true,
+        extra_iam: &[],
+        response: Shape::Message,
+        summary: "Adds a user to a group",
         handler: |call| Box::pin(add_user_to_group(call)),
     },
     Action {
@@ -152,6 +198,10 @@ pub static ACTIONS: &[Action] = &[
         missing_message: "username and groupname are required",
         iam_action: "cognito-idp:AdminRemoveUserFromGroup",
         access: Access::AdminGroup,
+        default_enabled: true,
+        extra_iam: &["cognito-idp:ListUsersInGroup"],
+        response: Shape::Message,
+        summary: "Removes a user from a group",
         handler: |call| Box::pin(remove_user_from_group(call)),
     },
     Action {
@@ -161,6 +211,10 @@ pub static ACTIONS: &[Action] = &[
         missing_message: "username is required",
         iam_action: "cognito-idp:AdminConfirmSignUp",
         access: Access::AdminGroup,
+        default_enabled: true,
+        extra_iam: &[],
+        response: Shape::Message,
+        summary: "Confirms a user's sign-up",
         handler: |call| Box::pin(confirm_user_sign_up(call)),
     },
     Action {
@@ -170,6 +224,10 @@ pub static ACTIONS: &[Action] = &[
         missing_message: "username is required",
         iam_action: "cognito-idp:AdminDisableUser",
         access: Access::AdminGroup,
+        default_enabled: true,
+        extra_iam: &["cognito-idp:ListUsersInGroup"],
+        response: Shape::Message,
+        summary: "Disables a user",
         handler: |call| Box::pin(disable_user(call)),
     },
     Action {
@@ -179,6 +237,10 @@ pub static ACTIONS: &[Action] = &[
         missing_message: "username is required",
         iam_action: "cognito-idp:AdminEnableUser",
         access: Access::AdminGroup,
+        default_enabled: true,
+        extra_iam: &[],
+        response: Shape::Message,
+        summary: "Enables a user",
         handler: |call| Box::pin(enable_user(call)),
     },
     Action {
@@ -188,15 +250,30 @@ pub static ACTIONS: &[Action] = &[
         missing_message: "username is required",
         iam_action: "cognito-idp:AdminGetUser",
         access: Access::AdminGroup,
+        default_enabled: true,
+        extra_iam: &[],
+        response: Shape::User,
+        summary: "Gets a user",
         handler: |call| Box::pin(get_user(call)),
     },
     Action {
         name: "listUsers",
         verb: Verb::Get,
-        inputs: &[LIMIT, TOKEN],
+        inputs: &[
+            LIMIT,
+            TOKEN,
+            optional("filterAttribute", Kind::Text),
+            optional("filterType", Kind::Text),
+            optional("filterValue", Kind::Text),
+            optional("attributes", Kind::Names),
+        ],
         missing_message: "",
         iam_action: "cognito-idp:ListUsers",
         access: Access::AdminGroup,
+        default_enabled: true,
+        extra_iam: &[],
+        response: Shape::UserPage,
+        summary: "Lists users, a page at a time",
         handler: |call| Box::pin(list_users(call)),
     },
     Action {
@@ -206,6 +283,10 @@ pub static ACTIONS: &[Action] = &[
         missing_message: "",
         iam_action: "cognito-idp:ListGroups",
         access: Access::AdminGroup,
+        default_enabled: true,
+        extra_iam: &[],
+        response: Shape::GroupPage,
+        summary: "Lists groups, a page at a time",
         handler: |call| Box::pin(list_groups(call)),
     },
     Action {
@@ -215,6 +296,10 @@ pub static ACTIONS: &[Action] = &[
         missing_message: "username is required",
         iam_action: "cognito-idp:AdminListGroupsForUser",
         access: Access::AdminGroup,
+        default_enabled: true,
+        extra_iam: &[],
+        response: Shape::GroupSummaryPage,
+        summary: "Lists a user's groups",
         handler: |call| Box::pin(list_groups_for_user(call)),
     },
     Action {
@@ -224,6 +309,10 @@ pub static ACTIONS: &[Action] = &[
         missing_message: "groupname is required",
         iam_action: "cognito-idp:ListUsersInGroup",
         access: Access::AdminGroup,
+        default_enabled: true,
+        extra_iam: &[],
+        response: Shape::UserPage,
+        summary: "Lists the members of a group",
         handler: |call| Box::pin(list_users_in_group(call)),
     },
     Action {
@@ -233,6 +322,10 @@ pub static ACTIONS: &[Action] = &[
         missing_message: "username is required",
         iam_action: "cognito-idp:AdminUserGlobalSignOut",
         access: Access::SelfOnly,
+        default_enabled: true,
+        extra_iam: &[],
+        response: Shape::Message,
+        summary: "Signs the caller out of every device",
         handler: |call| Box::pin(sign_user_out(call)),
     },
     Action {
@@ -242,9 +335,149 @@ pub static ACTIONS: &[Action] = &[
         missing_message: "username and attributes are required",
         iam_action: "cognito-idp:AdminUpdateUserAttributes",
         access: Access::AdminGroup,
+        default_enabled: true,
+        extra_iam: &[],
+        response: Shape::Message,
+        summary: "Updates a user's attributes",
         handler: |call| Box::pin(update_user_attributes(call)),
     },
+    Action {
+        name: "createUser",
+        verb: Verb::Post,
+        inputs: &[
+            USERNAME,
+            optional("attributes", Kind::Attributes),
+            optional("temporaryPassword", Kind::Text),
+            optional("suppressInvitation", Kind::Bool),
+            optional("resendInvitation", Kind::Bool),
+        ],
+        missing_message: "username is required",
+        iam_action: "cognito-idp:AdminCreateUser",
+        access: Access::AdminGroup,
+        handler: |call| Box::pin(create_user(call)),
+        default_enabled: false,
+        extra_iam: &[],
+        response: Shape::CreatedUser,
+        summary: "Creates a user, with a temporary password (given or generated) and an invitation (or none)",
+    },
+    Action {
+        name: "deleteUser",
+        verb: Verb::Post,
+        inputs: &[USERNAME],
+        missing_message: "username is required",
+        iam_action: "cognito-idp:AdminDeleteUser",
+        access: Access::AdminGroup,
+        handler: |call| Box::pin(delete_user(call)),
+        default_enabled: false,
+        extra_iam: &["cognito-idp:ListUsersInGroup"],
+        response: Shape::Message,
+        summary: "Deletes a user",
+    },
+    Action {
+        name: "resetUserPassword",
+        verb: Verb::Post,
+        inputs: &[USERNAME],
+        missing_message: "username is required",
+        iam_action: "cognito-idp:AdminResetUserPassword",
+        access: Access::AdminGroup,
+        handler: |call| Box::pin(reset_user_password(call)),
+        default_enabled: false,
+        extra_iam: &[],
+        response: Shape::Message,
+        summary: "Resets a user's password: the user must set a new one with a code Cognito sends",
+    },
+    Action {
+        name: "setUserPassword",
+        verb: Verb::Post,
+        inputs: &[USERNAME, required("password", Kind::Text), optional("permanent", Kind::Bool)],
+        missing_message: "username and password are required",
+        iam_action: "cognito-idp:AdminSetUserPassword",
+        access: Access::AdminGroup,
+        handler: |call| Box::pin(set_user_password(call)),
+        default_enabled: false,
+        extra_iam: &[],
+        response: Shape::Message,
+        summary: "Sets a user's password, temporary (the default) or permanent",
+    },
+    Action {
+        name: "deleteUserAttributes",
+        verb: Verb::Post,
+        inputs: &[USERNAME, required("attributeNames", Kind::Names)],
+        missing_message: "username and attributeNames are required",
+        iam_action: "cognito-idp:AdminDeleteUserAttributes",
+        access: Access::AdminGroup,
+        handler: |call| Box::pin(delete_user_attributes(call)),
+        default_enabled: false,
+        extra_iam: &[],
+        response: Shape::Message,
+        summary: "Deletes attributes of a user",
+    },
+    Action {
+        name: "createGroup",
+        verb: Verb::Post,
+        inputs: &[GROUPNAME, optional("description", Kind::Text), optional("precedence", Kind::Number)],
+        missing_message: "groupname is required",
+        iam_action: "cognito-idp:CreateGroup",
+        access: Access::AdminGroup,
+        handler: |call| Box::pin(create_group(call)),
+        default_enabled: false,
+        extra_iam: &[],
+        response: Shape::Group,
+        summary: "Creates a group",
+    },
+    Action {
+        name: "deleteGroup",
+        verb: Verb::Post,
+        inputs: &[GROUPNAME],
+        missing_message: "groupname is required",
+        iam_action: "cognito-idp:DeleteGroup",
+        access: Access::AdminGroup,
+        handler: |call| Box::pin(delete_group(call)),
+        default_enabled: false,
+        extra_iam: &[],
+        response: Shape::Message,
+        summary: "Deletes a group (never the one that administers this API)",
+    },
+    Action {
+        name: "getGroup",
+        verb: Verb::Get,
+        inputs: &[GROUPNAME],
+        missing_message: "groupname is required",
+        iam_action: "cognito-idp:GetGroup",
+        access: Access::AdminGroup,
+        handler: |call| Box::pin(get_group(call)),
+        default_enabled: false,
+        extra_iam: &[],
+        response: Shape::Group,
+        summary: "Gets a group",
+    },
 ];
+
+/// A caller may not disable or delete themselves.
+fn guard_self(call: &Call, username: &str, verb: &str) -> Result<(), ApiError> {
+    if call.caller.username.as_deref() == Some(username) {
+        return Err(ApiError::Conflict(format!("You cannot {verb} yourself: ask another administrator")));
+    }
+    Ok(())
+}
+
+/// The last enabled member of the administering group may not leave it, be disabled or be deleted: nobody could
+/// administer afterwards.
+async fn guard_last_admin(call: &Call, username: &str, what: &str) -> Result<(), ApiError> {
+    let Some(group) = call.state.config.admin_group.as_deref() else { return Ok(()) };
+    let mut members = Vec::new();
+    let mut pages =
+        call.state.cognito.list_users_in_group().user_pool_id(call.pool()).group_name(group).into_paginator().send();
+    while let Some(page) = pages.next().await {
+        members.extend(page?.users().iter().filter(|u| u.enabled()).filter_map(|u| u.username().map(str::to_owned)));
+    }
+    if members.len() == 1 && members[0] == username {
+        return Err(ApiError::Conflict(format!(
+            "{username} is the last member of {group}, the group that administers this API, and cannot be {what}: add another administrator first"
+        )));
+    }
+    Ok(())
+}
 
 fn message(text: String) -> Value {
     json!({ "message": text })
@@ -263,6 +496,9 @@ async fn add_user_to_group(call: Call) -> Result<Value, ApiError> {
 
 async fn remove_user_from_group(call: Call) -> Result<Value, ApiError> {
     let (username, groupname) = (call.text("username")?, call.text("groupname")?);
+    if call.state.config.admin_group.as_deref() == Some(groupname) {
+        guard_last_admin(&call, username, "removed from it").await?;
+    }
     let cognito = &call.state.cognito;
     cognito
         .admin_remove_user_from_group()
@@ -282,6 +518,8 @@ async fn confirm_user_sign_up(call: Call) -> Result<Value, ApiError> {
 
 async fn disable_user(call: Call) -> Result<Value, ApiError> {
     let username = call.text("username")?;
+    guard_self(&call, username, "disable")?;
+    guard_last_admin(&call, username, "disabled").await?;
     call.state.cognito.admin_disable_user().user_pool_id(call.pool()).username(username).send().await?;
     Ok(message(format!("Disabled {username}")))
 }
@@ -306,12 +544,53 @@ async fn list_users(call: Call) -> Result<Value, ApiError> {
         .user_pool_id(call.pool())
         .set_limit(call.params.limit()?)
         .set_pagination_token(call.params.token()?)
+        .set_filter(filter(&call.params)?)
+        .set_attributes_to_get(call.params.names("attributes")?)
         .send()
         .await?;
     to_json(shapes::UserPage {
         users: page.users().iter().map(shapes::User::from).collect(),
         next_token: page.pagination_token().map(str::to_owned),
     })
+}
+
+/// The attributes ListUsers can filter on.
+pub const SEARCHABLE: &[&str] = &[
+    "username",
+    "email",
+    "phone_number",
+    "name",
+    "given_name",
+    "family_name",
+    "preferred_username",
+    "cognito:user_status",
+    "status",
+    "sub",
+];
+
+/// Cognito's filter string from the structured form: an attribute from [`SEARCHABLE`], `=` or `^=`, and a value
+/// that is quoted and escaped here, so that no value can change the filter's meaning.
+pub fn filter(params: &Params) -> Result<Option<String>, ApiError> {
+    let (attribute, kind, value) =
+        (params.str("filterAttribute")?, params.str("filterType")?, params.str("filterValue")?);
+    let (attribute, kind, value) = match (attribute, kind, value) {
+        (None, None, None) => return Ok(None),
+        (Some(a), k, Some(v)) => (a, k.unwrap_or("="), v),
+        _ => {
+            return Err(ApiError::bad_request("a filter needs filterAttribute and filterValue (filterType is = or ^=)"));
+        }
+    };
+    if !SEARCHABLE.contains(&attribute) {
+        return Err(ApiError::bad_request(format!("filterAttribute must be one of {}", SEARCHABLE.join(", "))));
+    }
+    if kind != "=" && kind != "^=" {
+        return Err(ApiError::bad_request("filterType must be = (equals) or ^= (starts with)"));
+    }
+    if value.chars().any(char::is_control) {
+        return Err(ApiError::bad_request("filterValue must not contain control characters"));
+    }
+    let escaped = value.replace('\\', "\\\\").replace('"', "\\\"");
+    Ok(Some(format!("{attribute} {kind} \"{escaped}\"")))
 }
 
 async fn list_groups(call: Call) -> Result<Value, ApiError> {
@@ -397,9 +676,142 @@ async fn update_user_attributes(call: Call) -> Result<Value, ApiError> {
     Ok(message(format!("Success updating {username} attributes")))
 }
 
+async fn create_user(call: Call) -> Result<Value, ApiError> {
+    let username = call.text("username")?;
+    let attributes = call.params.attributes("attributes")?.unwrap_or_default();
+    let attributes = attributes
+        .into_iter()
+        .map(|a| AttributeType::builder().name(a.name).value(a.value).build())
+        .collect::<Result<Vec<_>, _>>()
+        .map_err(|e| ApiError::bad_request(format!("attributes: {e}")))?;
+    let action = match (call.params.bool("suppressInvitation")?, call.params.bool("resendInvitation")?) {
+        (Some(true), Some(true)) => {
+            return Err(ApiError::bad_request("suppressInvitation and resendInvitation cannot both be true"));
+        }
+        (Some(true), _) => Some(MessageActionType::Suppress),
+        (_, Some(true)) => Some(MessageActionType::Resend),
+        _ => None,
+    };
+    let created = call
+        .state
+        .cognito
+        .admin_create_user()
+        .user_pool_id(call.pool())
+        .username(username)
+        .set_user_attributes(if attributes.is_empty() { None } else { Some(attributes) })
+        .set_temporary_password(call.params.str("temporaryPassword")?.map(str::to_owned))
+        .set_message_action(action)
+        .send()
+        .await?;
+    let user = created.user().map(shapes::User::from);
+    Ok(json!({ "message": format!("Created {username}"), "User": to_json(user)? }))
+}
+
+async fn delete_user(call: Call) -> Result<Value, ApiError> {
+    let username = call.text("username")?;
+    guard_self(&call, username, "delete")?;
+    guard_last_admin(&call, username, "deleted").await?;
+    call.state.cognito.admin_delete_user().user_pool_id(call.pool()).username(username).send().await?;
+    Ok(message(format!("Deleted {username}")))
+}
+
+async fn reset_user_password(call: Call) -> Result<Value, ApiError> {
+    let username = call.text("username")?;
+    call.state.cognito.admin_reset_user_password().user_pool_id(call.pool()).username(username).send().await?;
+    Ok(message(format!("Reset the password of {username}")))
+}
+
+async fn set_user_password(call: Call) -> Result<Value, ApiError> {
+    let (username, password) = (call.text("username")?, call.text("password")?);
+    let permanent = call.params.bool("permanent")?.unwrap_or(false);
+    call.state
+        .cognito
+        .admin_set_user_password()
+        .user_pool_id(call.pool())
+        .username(username)
+        .password(password)
+        .permanent(permanent)
+        .send()
+        .await?;
+    let kind = if permanent { "permanent" } else { "temporary" };
+    Ok(message(format!("Set a {kind} password for {username}")))
+}
+
+async fn delete_user_attributes(call: Call) -> Result<Value, ApiError> {
+    let username = call.text("username")?;
+    let names = call.params.names("attributeNames")?.ok_or_else(|| call.missing())?;
+    call.state
+        .cognito
+        .admin_delete_user_attributes()
+        .user_pool_id(call.pool())
+        .username(username)
+        .set_user_attribute_names(Some(names))
+        .send()
+        .await?;
+    Ok(message(format!("Deleted attributes of {username}")))
+}
+
+async fn create_group(call: Call) -> Result<Value, ApiError> {
+    let groupname = call.text("groupname")?;
+    let created = call
+        .state
+        .cognito
+        .create_group()
+        .user_pool_id(call.pool())
+        .group_name(groupname)
+        .set_description(call.params.str("description")?.map(str::to_owned))
+        .set_precedence(call.params.number("precedence")?)
+        .send()
+        .await?;
+    to_json(created.group().map(shapes::Group::from))
+}
+
+async fn delete_group(call: Call) -> Result<Value, ApiError> {
+    let groupname = call.text("groupname")?;
+    if call.state.config.admin_group.as_deref() == Some(groupname) {
+        return Err(ApiError::Conflict(format!("{groupname} administers this API and cannot be deleted")));
+    }
+    call.state.cognito.delete_group().user_pool_id(call.pool()).group_name(groupname).send().await?;
+    Ok(message(format!("Deleted {groupname}")))
+}
+
+async fn get_group(call: Call) -> Result<Value, ApiError> {
+    let groupname = call.text("groupname")?;
+    let group = call.state.cognito.get_group().user_pool_id(call.pool()).group_name(groupname).send().await?;
+    to_json(group.group().map(shapes::Group::from))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn params(pairs: &[(&str, &str)]) -> Params {
+        Params::from_query(Some(&serde_urlencoded::to_string(pairs).unwrap()))
+    }
+
+    #[test]
+    fn filters_are_built_quoted_and_escaped() {
+        let f = |pairs: &[(&str, &str)]| filter(&params(pairs));
+        assert_eq!(f(&[]).unwrap(), None);
+        assert_eq!(f(&[("filterAttribute", "email"), ("filterValue", "a@b.c")]).unwrap().unwrap(), "email = \"a@b.c\"");
+        assert_eq!(
+            f(&[("filterAttribute", "name"), ("filterType", "^="), ("filterValue", "Al")]).unwrap().unwrap(),
+            "name ^= \"Al\""
+        );
+        // An attempt to close the quote and add a clause stays inside the value.
+        let injected = f(&[("filterAttribute", "email"), ("filterValue", "x\" or username ^= \"")]).unwrap().unwrap();
+        assert_eq!(injected, "email = \"x\\\" or username ^= \\\"\"");
+        let backslash = f(&[("filterAttribute", "email"), ("filterValue", "a\\\"")]).unwrap().unwrap();
+        assert_eq!(backslash, "email = \"a\\\\\\\"\"");
+        for bad in [
+            vec![("filterAttribute", "custom:role"), ("filterValue", "x")],
+            vec![("filterAttribute", "email"), ("filterType", "!="), ("filterValue", "x")],
+            vec![("filterValue", "x")],
+            vec![("filterAttribute", "email"), ("filterValue", "a\nb")],
+        ] {
+            assert!(f(&bad).is_err(), "{bad:?}");
+        }
+    }
 
     #[test]
     fn names_are_unique_and_iam_actions_are_cognito() {
@@ -408,7 +820,8 @@ mod tests {
             assert!(a.iam_action.starts_with("cognito-idp:"), "{}", a.name);
             let has_required = a.inputs.iter().any(|i| i.required);
             assert_eq!(has_required, !a.missing_message.is_empty(), "{}: missing_message", a.name);
+            assert!(a.extra_iam.iter().all(|i| i.starts_with("cognito-idp:")), "{}", a.name);
         }
-        assert_eq!(ACTIONS.len(), 12);
+        assert_eq!(ACTIONS.iter().filter(|a| a.default_enabled).count(), 12);
     }
 }

@@ -3,12 +3,18 @@
 
 use std::sync::Arc;
 
+use std::collections::BTreeMap;
+
 use aws_sdk_cognitoidentityprovider::Client;
+
+use crate::actions::{ACTIONS, Action};
 
 /// Environment variable names. `USERPOOL` and `GROUP` keep the names of Amplify's function.
 pub const ENV_USER_POOL: &str = "USERPOOL";
 pub const ENV_GROUP: &str = "GROUP";
 pub const ENV_CORS_ORIGINS: &str = "CORS_ORIGINS";
+pub const ENV_ACTIONS: &str = "ACTIONS";
+pub const ENV_ACCESS_RULES: &str = "ACCESS_RULES";
 
 /// What the function needs to know besides the request.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -19,6 +25,10 @@ pub struct Config {
     pub admin_group: Option<String>,
     /// Origins that browsers may call from.
     pub cors: CorsOrigins,
+    /// The actions served; the others answer 404.
+    pub actions: Vec<&'static Action>,
+    /// Per action, the groups that may call it, instead of the administering group.
+    pub rules: BTreeMap<&'static str, Vec<String>>,
 }
 
 /// The `Access-Control-Allow-Origin` policy.
@@ -51,9 +61,21 @@ pub enum ConfigError {
         "{ENV_CORS_ORIGINS} has an empty origin: write `*` or a comma-separated list such as https://admin.example.com"
     )]
     BadCors,
+    #[error("{ENV_ACTIONS} names `{0}`, which is not an action; known: {1}")]
+    UnknownAction(String, String),
+    #[error(
+        "{ENV_ACCESS_RULES} is not valid: {0}; expected compact JSON such as {{\"listUsers\":[\"Admins\",\"Support\"]}}"
+    )]
+    BadRules(String),
 }
 
 impl Config {
+    /// The groups that may call `action`: its own rule, else the administering group; `None` means every
+    /// signed-in user.
+    pub fn allowed_groups(&self, action: &Action) -> Option<&[String]> {
+        self.rules.get(action.name).map(Vec::as_slice).or(self.admin_group.as_ref().map(std::slice::from_ref))
+    }
+
     /// Reads the configuration from the process environment.
     pub fn from_env() -> Result<Self, ConfigError> {
         Self::from_lookup(|name| std::env::var(name).ok())
@@ -78,7 +100,37 @@ impl Config {
                 if list.iter().any(|o| o == "*") { CorsOrigins::Any } else { CorsOrigins::List(list) }
             }
         };
-        Ok(Self { user_pool_id, admin_group, cors })
+        let actions = match lookup(ENV_ACTIONS).map(|v| v.trim().to_owned()).filter(|v| !v.is_empty()) {
+            None => ACTIONS.iter().filter(|a| a.default_enabled).collect(),
+            Some(list) => list
+                .split(',')
+                .map(str::trim)
+                .map(|name| {
+                    Action::find(name).ok_or_else(|| {
+                        let known: Vec<&str> = ACTIONS.iter().map(|a| a.name).collect();
+                        ConfigError::UnknownAction(name.to_owned(), known.join(", "))
+                    })
+                })
+                .collect::<Result<Vec<_>, _>>()?,
+        };
+        let mut rules = BTreeMap::new();
+        if let Some(text) = lookup(ENV_ACCESS_RULES).filter(|v| !v.trim().is_empty()) {
+            let parsed: BTreeMap<String, Vec<String>> =
+                serde_json::from_str(&text).map_err(|e| ConfigError::BadRules(e.to_string()))?;
+            for (name, groups) in parsed {
+                let action = actions
+                    .iter()
+                    .find(|a| a.name == name)
+                    .ok_or_else(|| ConfigError::BadRules(format!("`{name}` is not an enabled action")))?;
+                if groups.is_empty() || groups.iter().any(|g| g.trim().is_empty()) {
+                    return Err(ConfigError::BadRules(format!(
+                        "`{name}` needs at least one group, and no empty names"
+                    )));
+                }
+                rules.insert(action.name, groups);
+            }
+        }
+        Ok(Self { user_pool_id, admin_group, cors, actions, rules })
     }
 }
 
@@ -133,6 +185,40 @@ mod tests {
         assert_eq!(
             Config::from_lookup(env(&[("USERPOOL", "not a pool")])),
             Err(ConfigError::BadUserPool("not a pool".into()))
+        );
+    }
+
+    #[test]
+    fn actions_and_rules_are_validated_at_start_up() {
+        let config = Config::from_lookup(env(&[("USERPOOL", "us-east-1_abc")])).unwrap();
+        assert_eq!(config.actions.len(), 12, "Amplify's routes and updateUserAttributes by default");
+        let config = Config::from_lookup(env(&[
+            ("USERPOOL", "us-east-1_abc"),
+            ("GROUP", "Admins"),
+            ("ACTIONS", "listUsers,getUser,disableUser"),
+            ("ACCESS_RULES", r#"{"listUsers":["Admins","Support"]}"#),
+        ]))
+        .unwrap();
+        let names: Vec<&str> = config.actions.iter().map(|a| a.name).collect();
+        assert_eq!(names, vec!["listUsers", "getUser", "disableUser"]);
+        let list = Action::find("listUsers").unwrap();
+        let disable = Action::find("disableUser").unwrap();
+        assert_eq!(config.allowed_groups(list), Some(&["Admins".to_owned(), "Support".to_owned()][..]));
+        assert_eq!(config.allowed_groups(disable), Some(&["Admins".to_owned()][..]));
+        let bad = |actions: &str, rules: &str| {
+            Config::from_lookup(env(&[("USERPOOL", "us-east-1_abc"), ("ACTIONS", actions), ("ACCESS_RULES", rules)]))
+        };
+        assert!(
+            matches!(bad("listUsers,dropTables", ""), Err(ConfigError::UnknownAction(name, _)) if name == "dropTables")
+        );
+        assert!(matches!(bad("listUsers", "{not json"), Err(ConfigError::BadRules(_))));
+        assert!(
+            matches!(bad("listUsers", r#"{"getUser":["Support"]}"#), Err(ConfigError::BadRules(_))),
+            "a rule for a disabled action"
+        );
+        assert!(
+            matches!(bad("listUsers", r#"{"listUsers":[]}"#), Err(ConfigError::BadRules(_))),
+            "no group is no open door"
         );
     }
 

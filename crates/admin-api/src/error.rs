@@ -24,6 +24,9 @@ pub enum ApiError {
     NotFound { method: String, path: String },
     #[error("Method {method} is not allowed on {path}; use {allow}")]
     MethodNotAllowed { method: String, path: String, allow: &'static str },
+    /// The request would lock administrators out.
+    #[error("{0}")]
+    Conflict(String),
     #[error("Request body is larger than {limit} bytes")]
     PayloadTooLarge { limit: usize },
     /// Cognito refused the request: a 400 (or 429 when throttled) with Cognito's own message and exception name.
@@ -47,6 +50,7 @@ impl ApiError {
             Self::NotFound { .. } => StatusCode::NOT_FOUND,
             Self::MethodNotAllowed { .. } => StatusCode::METHOD_NOT_ALLOWED,
             Self::PayloadTooLarge { .. } => StatusCode::PAYLOAD_TOO_LARGE,
+            Self::Conflict(_) => StatusCode::CONFLICT,
             Self::Cognito { status, .. } => *status,
             Self::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }

@@ -97,6 +97,49 @@ impl Params {
         }
     }
 
+    /// A boolean input: JSON `true`/`false`, or the strings `"true"`/`"false"` (query strings and forms).
+    pub fn bool(&self, name: &str) -> Result<Option<bool>, ApiError> {
+        match self.0.get(name) {
+            None | Some(Value::Null) => Ok(None),
+            Some(Value::Bool(b)) => Ok(Some(*b)),
+            Some(Value::String(s)) if s.is_empty() => Ok(None),
+            Some(Value::String(s)) if s == "true" => Ok(Some(true)),
+            Some(Value::String(s)) if s == "false" => Ok(Some(false)),
+            Some(_) => Err(ApiError::bad_request(format!("{name} must be true or false"))),
+        }
+    }
+
+    /// A whole-number input.
+    pub fn number(&self, name: &str) -> Result<Option<i32>, ApiError> {
+        let invalid = || ApiError::bad_request(format!("{name} must be a whole number of 0 or more"));
+        match self.0.get(name) {
+            None | Some(Value::Null) => Ok(None),
+            Some(Value::String(s)) if s.is_empty() => Ok(None),
+            Some(Value::String(s)) => s.trim().parse::<i32>().ok().filter(|n| *n >= 0).map(Some).ok_or_else(invalid),
+            Some(Value::Number(n)) => {
+                n.as_i64().and_then(|n| i32::try_from(n).ok()).filter(|n| *n >= 0).map(Some).ok_or_else(invalid)
+            }
+            Some(_) => Err(invalid()),
+        }
+    }
+
+    /// A list of names: a JSON array of non-empty strings, or a comma-separated string.
+    pub fn names(&self, name: &str) -> Result<Option<Vec<String>>, ApiError> {
+        let invalid = || ApiError::bad_request(format!("{name} must be a list of names"));
+        let names: Vec<String> = match self.0.get(name) {
+            None | Some(Value::Null) => return Ok(None),
+            Some(Value::String(s)) => {
+                s.split(',').map(str::trim).filter(|n| !n.is_empty()).map(str::to_owned).collect()
+            }
+            Some(Value::Array(items)) => items
+                .iter()
+                .map(|i| i.as_str().filter(|s| !s.is_empty()).map(str::to_owned).ok_or_else(invalid))
+                .collect::<Result<_, _>>()?,
+            Some(_) => return Err(invalid()),
+        };
+        Ok(if names.is_empty() { None } else { Some(names) })
+    }
+
     /// The `token` input (a pagination token); an empty one is ignored.
     pub fn token(&self) -> Result<Option<String>, ApiError> {
         Ok(self.str("token")?.map(str::to_owned))

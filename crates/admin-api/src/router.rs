@@ -13,7 +13,7 @@ use axum::routing::{MethodFilter, on};
 use lambda_http::RequestExt;
 use lambda_http::request::RequestContext;
 
-use crate::actions::{ACTIONS, Access, Action, Call, Verb};
+use crate::actions::{Access, Action, Call, Verb};
 use crate::caller::Caller;
 use crate::config::AppState;
 use crate::error::{ApiError, FORBIDDEN_MESSAGE};
@@ -38,7 +38,7 @@ struct LogFields {
 /// methods, behind authentication, the request log and CORS.
 pub fn router(state: AppState) -> Router {
     let mut router = Router::new();
-    for action in ACTIONS {
+    for action in state.config.actions.clone() {
         let filter = match action.verb {
             Verb::Get => MethodFilter::GET,
             Verb::Post => MethodFilter::POST,
@@ -77,8 +77,8 @@ async fn dispatch(action: &'static Action, state: AppState, caller: Caller, requ
     let (parts, body) = request.into_parts();
     let result = async {
         if action.access == Access::AdminGroup
-            && let Some(group) = &state.config.admin_group
-            && !caller.is_in_group(group)
+            && let Some(groups) = state.config.allowed_groups(action)
+            && !groups.iter().any(|g| caller.is_in_group(g))
         {
             return Err(ApiError::Forbidden(FORBIDDEN_MESSAGE));
         }

@@ -58,6 +58,15 @@ impl Pool {
     }
 
     pub async fn with_group(group: Option<&str>) -> Self {
+        let mut env = Vec::new();
+        if let Some(group) = group {
+            env.push(("GROUP", group));
+        }
+        Self::with_env(&env).await
+    }
+
+    /// A pool whose function environment has `env` (besides USERPOOL).
+    pub async fn with_env(env: &[(&str, &str)]) -> Self {
         let cognito = cognito_client(&moto_endpoint());
         let created = cognito.create_user_pool().pool_name(unique("pool")).send().await.unwrap_or_else(|e| {
             panic!("could not create a user pool on moto at {}: {e:?}; is moto running?", moto_endpoint())
@@ -66,12 +75,11 @@ impl Pool {
         for (name, precedence) in [("Admins", 1), ("Editors", 2)] {
             cognito.create_group().user_pool_id(&id).group_name(name).precedence(precedence).send().await.unwrap();
         }
-        let env = |name: &str| match name {
+        let lookup = |name: &str| match name {
             "USERPOOL" => Some(id.clone()),
-            "GROUP" => group.map(str::to_owned),
-            _ => None,
+            _ => env.iter().find(|(k, _)| *k == name).map(|(_, v)| (*v).to_owned()),
         };
-        let config = Config::from_lookup(env).unwrap();
+        let config = Config::from_lookup(lookup).unwrap();
         let router = router(AppState::new(config, cognito.clone()));
         Self { cognito, id, router }
     }
