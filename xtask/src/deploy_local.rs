@@ -148,7 +148,6 @@ fn gateway_config(
     port: u16,
     instances: usize,
 ) -> GatewayConfig {
-    let group = config.admin_api.restrict_to_group.clone().unwrap_or_else(|| "NONE".to_owned());
     GatewayConfig {
         port,
         stage: env.to_owned(),
@@ -166,15 +165,15 @@ fn gateway_config(
         function: FunctionSpec {
             binary,
             // The function's environment, as the template sets it in Lambda, plus the endpoint of moto.
-            env: vec![
-                ("USERPOOL".into(), pool.pool_id.clone()),
-                ("GROUP".into(), group),
-                ("CORS_ORIGINS".into(), config.admin_api.cors_origins.join(",")),
-                ("AWS_LAMBDA_HTTP_IGNORE_STAGE_IN_PATH".into(), "true".into()),
-                ("AWS_ENDPOINT_URL".into(), moto.to_owned()),
-                ("AWS_ACCESS_KEY_ID".into(), "local".into()),
-                ("AWS_SECRET_ACCESS_KEY".into(), "local".into()),
-            ],
+            env: [("USERPOOL".to_owned(), pool.pool_id.clone())]
+                .into_iter()
+                .chain(config.function_environment())
+                .chain([
+                    ("AWS_ENDPOINT_URL".to_owned(), moto.to_owned()),
+                    ("AWS_ACCESS_KEY_ID".to_owned(), "local".to_owned()),
+                    ("AWS_SECRET_ACCESS_KEY".to_owned(), "local".to_owned()),
+                ])
+                .collect(),
             function_name: format!("{}-{env}-admin-queries", config.project),
             memory_mb: config.lambda.memory_mb,
             timeout: Duration::from_secs(u64::from(config.lambda.timeout_s)),

@@ -70,10 +70,11 @@ enum Command {
     Teardown(TeardownArgs),
     /// Show what runs for an environment and where.
     Status(Common),
-    /// Print the CloudFormation template of an environment (YAML; --json for JSON). No AWS call is made.
+    /// Print the CloudFormation template of an environment (YAML; --json for JSON), or with --openapi the API's
+    /// OpenAPI 3.1 description. No AWS call is made.
     ///
     /// Example: cargo xtask synth --env prod > prod.yaml
-    Synth(Common),
+    Synth(synth::Args),
     /// Manage users of an environment's pool.
     #[command(subcommand)]
     User(UserCommand),
@@ -134,7 +135,7 @@ fn main() -> ExitCode {
         Command::Deploy(args) => runtime().and_then(|rt| rt.block_on(deploy(&args))),
         Command::Teardown(args) => runtime().and_then(|rt| rt.block_on(teardown(&args))),
         Command::Status(common) => status::run(&common),
-        Command::Synth(common) => synth::run(&common),
+        Command::Synth(args) => synth::run(&args),
         Command::AddAuth(args) => runtime().and_then(|rt| rt.block_on(auth::add(&args))),
         Command::UpdateAuth(args) => runtime().and_then(|rt| rt.block_on(auth::update(&args))),
         Command::Smoke(common) => runtime().and_then(|rt| rt.block_on(smoke::run(&common))),

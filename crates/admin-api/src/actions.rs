@@ -577,7 +577,9 @@ pub fn filter(params: &Params) -> Result<Option<String>, ApiError> {
         (None, None, None) => return Ok(None),
         (Some(a), k, Some(v)) => (a, k.unwrap_or("="), v),
         _ => {
-            return Err(ApiError::bad_request("a filter needs filterAttribute and filterValue (filterType is = or ^=)"));
+            return Err(ApiError::bad_request(
+                "a filter needs filterAttribute and filterValue (filterType is = or ^=)",
+            ));
         }
     };
     if !SEARCHABLE.contains(&attribute) {

@@ -102,11 +102,22 @@ pub struct AdminApi {
     pub token: TokenKind,
     #[serde(default = "default_cors")]
     pub cors_origins: Vec<String>,
+    /// The actions the API serves. Absent: Amplify's routes and updateUserAttributes; the others are off.
+    pub actions: Option<Vec<String>>,
+    /// Per action, the groups that may call it (instead of `restrict_to_group`).
+    #[serde(default)]
+    pub access: BTreeMap<String, Vec<String>>,
 }
 
 impl Default for AdminApi {
     fn default() -> Self {
-        Self { restrict_to_group: Some("Admins".to_owned()), token: TokenKind::Access, cors_origins: default_cors() }
+        Self {
+            restrict_to_group: Some("Admins".to_owned()),
+            token: TokenKind::Access,
+            cors_origins: default_cors(),
+            actions: None,
+            access: BTreeMap::new(),
+        }
     }
 }
 
@@ -303,6 +314,42 @@ impl Config {
             }
         }
         let api = &self.admin_api;
+        let known = || admin_api::actions::ACTIONS.iter().map(|a| a.name).collect::<Vec<_>>().join(", ");
+        if let Some(actions) = &api.actions {
+            if actions.is_empty() {
+                return Err(invalid(
+                    "admin_api.actions",
+                    "is empty".into(),
+                    "list the actions to serve, or remove the key for Amplify's routes",
+                ));
+            }
+            for name in actions {
+                if admin_api::actions::Action::find(name).is_none() {
+                    return Err(invalid(
+                        "admin_api.actions",
+                        format!("has {name:?}, which is not an action"),
+                        &format!("use the names of the actions: {}", known()),
+                    ));
+                }
+            }
+        }
+        for (name, groups) in &api.access {
+            let key = format!("admin_api.access.{name}");
+            if !self.enabled_actions().iter().any(|a| a.name == name) {
+                return Err(invalid(
+                    &key,
+                    "is a rule for an action the API does not serve".into(),
+                    "add the action to admin_api.actions, or remove the rule",
+                ));
+            }
+            if groups.is_empty() || groups.iter().any(|g| g.is_empty() || g.chars().any(char::is_whitespace)) {
+                return Err(invalid(
+                    &key,
+                    "needs at least one group name".into(),
+                    "write the groups that may call it, e.g. listUsers = [\"Admins\", \"Support\"]",
+                ));
+            }
+        }
         if let Some(group) = &api.restrict_to_group
             && (group.is_empty() || group.chars().any(char::is_whitespace))
         {
@@ -377,6 +424,30 @@ impl Config {
         }
     }
 
+    /// The actions the API serves: those the config lists, else every action that is on by default.
+    pub fn enabled_actions(&self) -> Vec<&'static admin_api::actions::Action> {
+        match &self.admin_api.actions {
+            Some(names) => names.iter().filter_map(|n| admin_api::actions::Action::find(n)).collect(),
+            None => admin_api::actions::ACTIONS.iter().filter(|a| a.default_enabled).collect(),
+        }
+    }
+
+    /// The function's environment, as the template and the local gateway both set it (`USERPOOL` aside, which
+    /// each knows in its own way).
+    pub fn function_environment(&self) -> Vec<(String, String)> {
+        let names: Vec<&str> = self.enabled_actions().iter().map(|a| a.name).collect();
+        let mut env = vec![
+            ("GROUP".to_owned(), self.admin_api.restrict_to_group.clone().unwrap_or_else(|| "NONE".to_owned())),
+            ("CORS_ORIGINS".to_owned(), self.admin_api.cors_origins.join(",")),
+            ("ACTIONS".to_owned(), names.join(",")),
+            ("AWS_LAMBDA_HTTP_IGNORE_STAGE_IN_PATH".to_owned(), "true".to_owned()),
+        ];
+        if !self.admin_api.access.is_empty() {
+            env.push(("ACCESS_RULES".to_owned(), serde_json::to_string(&self.admin_api.access).unwrap_or_default()));
+        }
+        env
+    }
+
     /// Every group the pool must have: the listed ones, plus the administering group if it is not listed (it is
     /// created on the next deploy).
     pub fn effective_groups(&self) -> Vec<Group> {
@@ -420,6 +491,11 @@ groups = [{ name = "Admins", precedence = 1 }]
 restrict_to_group = "Admins"         # remove to let every signed-in user administer every user
 token = "access"                     # access | id (for Hosted UI apps that send the ID token)
 cors_origins = ["*"]                 # or your admin app's origins, e.g. ["https://admin.example.com"]
+# actions = ["listUsers", "getUser", "createUser"]   # absent: Amplify's routes + updateUserAttributes; also
+#                                    # createUser, deleteUser, resetUserPassword, setUserPassword,
+#                                    # deleteUserAttributes, createGroup, deleteGroup, getGroup
+# [admin_api.access]                 # per action, the groups that may call it (default: restrict_to_group)
+# listUsers = ["Admins", "Support"]
 
 [lambda]
 architecture = "arm64"               # arm64 | x86_64
@@ -473,6 +549,18 @@ mod tests {
         }
         let err = parse("project = \"a\"\n[admin_api]\ntoken = \"jwt\"").unwrap_err().to_string();
         assert!(err.contains("token") && err.contains("access"), "{err}");
+    }
+
+    #[test]
+    fn actions_and_access_rules_are_checked() {
+        let config = parse("project = \"a\"\n[admin_api]\nrestrict_to_group = \"Admins\"\nactions = [\"listUsers\", \"createUser\"]\n[admin_api.access]\nlistUsers = [\"Admins\", \"Support\"]\n").unwrap();
+        let env = config.function_environment();
+        assert!(env.contains(&("ACTIONS".into(), "listUsers,createUser".into())), "{env:?}");
+        assert!(env.contains(&("ACCESS_RULES".into(), r#"{"listUsers":["Admins","Support"]}"#.into())), "{env:?}");
+        let err = parse("project = \"a\"\n[admin_api]\nactions = [\"dropTables\"]").unwrap_err().to_string();
+        assert!(err.contains("`admin_api.actions`") && err.contains("createUser"), "{err}");
+        let err = parse("project = \"a\"\n[admin_api.access]\ncreateUser = [\"Admins\"]").unwrap_err().to_string();
+        assert!(err.contains("`admin_api.access.createUser`"), "{err}");
     }
 
     #[test]

@@ -6,12 +6,14 @@
 //! - [`template`]: the CloudFormation template, synthesized from the config (pure).
 //! - [`package`]: checks of the built `bootstrap` and its deterministic zip.
 //! - [`edit`]: format-preserving edits of the config, refusing what Cognito cannot change in place.
+//! - [`openapi`]: the OpenAPI 3.1 description, from the same action table.
 //! - [`outputs`]: the files Amplify clients read (`amplifyconfiguration.json`, `amplify_outputs.json`, ...).
 
 pub mod assets;
 pub mod cloudformation;
 pub mod config;
 pub mod edit;
+pub mod openapi;
 pub mod outputs;
 pub mod package;
 pub mod template;

@@ -4,7 +4,6 @@
 //! The template uses the long forms of the intrinsic functions (`Ref`, `Fn::Sub`, `Fn::GetAtt`), which survive
 //! any YAML or JSON tooling.
 
-use admin_api::actions::{ACTIONS, Action};
 use serde_json::{Map, Value, json};
 use sha2::{Digest, Sha256};
 
@@ -48,14 +47,14 @@ pub fn group_logical_id(name: &str) -> String {
     }
 }
 
-/// The actions the API serves in this config. (All of them, until the config can choose.)
-pub fn enabled_actions(_config: &Config) -> Vec<&'static Action> {
-    ACTIONS.iter().collect()
-}
-
-/// The Cognito IAM actions the function needs: exactly those of the enabled actions, sorted, without repeats.
+/// The Cognito IAM actions the function needs: exactly those of the enabled actions (and of their checks),
+/// sorted, without repeats.
 pub fn iam_actions(config: &Config) -> Vec<&'static str> {
-    let mut actions: Vec<&str> = enabled_actions(config).iter().map(|a| a.iam_action).collect();
+    let mut actions: Vec<&str> = config
+        .enabled_actions()
+        .iter()
+        .flat_map(|a| std::iter::once(a.iam_action).chain(a.extra_iam.iter().copied()))
+        .collect();
     actions.sort_unstable();
     actions.dedup();
     actions
@@ -178,7 +177,11 @@ pub fn synthesize(config: &Config, env_name: &str, env: &Environment) -> Templat
             },
         }),
     );
-    let group = config.admin_api.restrict_to_group.clone().unwrap_or_else(|| "NONE".to_owned());
+    let mut variables = Map::new();
+    variables.insert("USERPOOL".into(), pool_id.clone());
+    for (name, value) in config.function_environment() {
+        variables.insert(name, Value::String(value));
+    }
     resources.insert(
         "Function".into(),
         json!({
@@ -194,12 +197,7 @@ pub fn synthesize(config: &Config, env_name: &str, env: &Environment) -> Templat
                 "Timeout": config.lambda.timeout_s,
                 "Role": { "Fn::GetAtt": ["FunctionRole", "Arn"] },
                 "LoggingConfig": { "LogGroup": { "Ref": "FunctionLogGroup" }, "LogFormat": "Text" },
-                "Environment": { "Variables": {
-                    "USERPOOL": pool_id,
-                    "GROUP": group,
-                    "CORS_ORIGINS": config.admin_api.cors_origins.join(","),
-                    "AWS_LAMBDA_HTTP_IGNORE_STAGE_IN_PATH": "true",
-                }},
+                "Environment": { "Variables": variables },
             },
         }),
     );

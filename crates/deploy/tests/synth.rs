@@ -30,7 +30,11 @@ const VARIANTS: &[(&str, &str, &str)] = &[
         "[admin_api]\nrestrict_to_group = \"Admins\"\ncors_origins = [\"https://admin.example.com\"]\n",
         "prod",
     ),
+    ("catalogue", CATALOGUE, "dev"),
 ];
+
+/// Every action enabled, with access rules: the widest policy, and the OpenAPI document's variant.
+const CATALOGUE: &str = "[admin_api]\nrestrict_to_group = \"Admins\"\nactions = [\"addUserToGroup\", \"removeUserFromGroup\", \"confirmUserSignUp\", \"disableUser\", \"enableUser\", \"getUser\", \"listUsers\", \"listGroups\", \"listGroupsForUser\", \"listUsersInGroup\", \"signUserOut\", \"updateUserAttributes\", \"createUser\", \"deleteUser\", \"resetUserPassword\", \"setUserPassword\", \"deleteUserAttributes\", \"createGroup\", \"deleteGroup\", \"getGroup\"]\n[admin_api.access]\nlistUsers = [\"Admins\", \"Editors\"]\ngetUser = [\"Admins\", \"Editors\"]\n";
 
 fn config(name: &str, extra: &str) -> Config {
     let mut text = BASE.to_owned();
@@ -68,6 +72,34 @@ fn synthesis_matches_the_golden_templates() {
         drifted.is_empty(),
         "synthesis drifted from {drifted:?}; if the change is deliberate, run `BLESS=1 cargo test -p deploy --test synth` and review the diff"
     );
+}
+
+#[test]
+fn the_openapi_document_matches_its_golden_copy() {
+    let config = config("catalogue", CATALOGUE);
+    let text = serde_json::to_string_pretty(&deploy::openapi::document(&config)).unwrap() + "\n";
+    let path = golden("openapi").with_extension("json");
+    if std::env::var_os("BLESS").is_some() {
+        std::fs::write(&path, &text).unwrap();
+    }
+    assert_eq!(
+        std::fs::read_to_string(&path).unwrap(),
+        text,
+        "run `BLESS=1 cargo test -p deploy --test synth` after a deliberate change"
+    );
+}
+
+#[test]
+fn the_openapi_document_has_exactly_the_enabled_actions() {
+    let narrow = config("narrow", "[admin_api]\nactions = [\"listUsers\", \"createUser\"]\n");
+    let document = deploy::openapi::document(&narrow);
+    let paths: Vec<&String> = document["paths"].as_object().unwrap().keys().collect();
+    assert_eq!(paths, vec!["/listUsers", "/createUser"]);
+    assert_eq!(
+        document["paths"]["/createUser"]["post"]["requestBody"]["content"]["application/json"]["schema"]["required"],
+        serde_json::json!(["username"])
+    );
+    assert_eq!(document["paths"]["/listUsers"]["get"]["parameters"][0]["name"], "limit");
 }
 
 #[test]
@@ -126,6 +158,21 @@ fn the_policy_grants_exactly_the_actions_of_the_table_on_the_one_pool() {
         let cognito = &statements[0];
         let granted: Vec<&str> = cognito["Action"].as_array().unwrap().iter().map(|a| a.as_str().unwrap()).collect();
         assert_eq!(granted, iam_actions(&config), "{name}");
+        // Exactly the enabled actions' own IAM actions and their checks', from the table.
+        let mut expected: Vec<&str> = config
+            .enabled_actions()
+            .iter()
+            .flat_map(|a| [a.iam_action].into_iter().chain(a.extra_iam.iter().copied()))
+            .collect();
+        expected.sort_unstable();
+        expected.dedup();
+        assert_eq!(granted, expected, "{name}");
+        let served = t.0["Resources"]["Function"]["Properties"]["Environment"]["Variables"]["ACTIONS"]
+            .as_str()
+            .unwrap()
+            .to_owned();
+        let enabled: Vec<&str> = config.enabled_actions().iter().map(|a| a.name).collect();
+        assert_eq!(served, enabled.join(","), "{name}: the function serves what the policy allows");
         assert!(granted.iter().all(|a| a.starts_with("cognito-idp:") && !a.contains('*')), "{name}: {granted:?}");
         let resource = cognito["Resource"].to_string();
         assert!(resource.contains("UserPool") || resource.contains("eu-west-1_AbCdEf123"), "{name}: {resource}");
