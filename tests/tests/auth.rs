@@ -173,3 +173,15 @@ fn the_interactive_walkthrough_restricts_to_a_typed_group() {
     assert!(written.contains("restrict_to_group = \"Ops\"   # only admins"), "{written}");
     assert!(written.contains("{ name = \"Ops\", precedence = 6 }"), "{written}");
 }
+
+#[test]
+fn actions_are_enabled_and_disabled_by_flag() {
+    let dir = project();
+    xtask_ok(&dir, &["update-auth", "--enable-action", "createUser", "--disable-action", "confirmUserSignUp"]);
+    let written = config(&dir);
+    let expected_actions = "actions = [\"addUserToGroup\", \"removeUserFromGroup\", \"disableUser\", \"enableUser\", \"getUser\", \"listUsers\", \"listGroups\", \"listGroupsForUser\", \"listUsersInGroup\", \"signUserOut\", \"updateUserAttributes\", \"createUser\"]\n";
+    assert_eq!(written, format!("{HAND_WRITTEN}{expected_actions}"));
+    let out = xtask(&dir, &["update-auth", "--enable-action", "dropTables"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("there is no action `dropTables`"));
+}

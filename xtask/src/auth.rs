@@ -36,6 +36,12 @@ pub struct AuthFlags {
     /// Set a group's precedence (lower wins): `Editors=3`. Repeat to reorder.
     #[arg(long = "precedence", value_name = "NAME=PRECEDENCE")]
     pub precedence: Vec<String>,
+    /// Serve an action, e.g. createUser. Repeat for several.
+    #[arg(long = "enable-action", value_name = "ACTION")]
+    pub enable_actions: Vec<String>,
+    /// Stop serving an action (it answers 404 and leaves the IAM policy). Repeat for several.
+    #[arg(long = "disable-action", value_name = "ACTION")]
+    pub disable_actions: Vec<String>,
     /// How users sign in: `username`, `email` or `phone`. Fixed once a pool exists.
     #[arg(long, value_parser = ["username", "email", "phone"])]
     pub sign_in: Option<String>,
@@ -128,6 +134,8 @@ pub fn changes_from_flags(flags: &AuthFlags) -> Result<Vec<Change>, Error> {
     for name in &flags.remove_groups {
         changes.push(Change::RemoveGroup(name.clone()));
     }
+    changes.extend(flags.enable_actions.iter().cloned().map(Change::EnableAction));
+    changes.extend(flags.disable_actions.iter().cloned().map(Change::DisableAction));
     Ok(changes)
 }
 
@@ -213,6 +221,7 @@ fn ask_update(current: &Config) -> Result<Vec<Change>, Error> {
         "Reorder the groups (precedence)",
         "Change the token kind",
         "Change the CORS origins",
+        "Enable or disable actions",
     ];
     let choice = Select::new()
         .with_prompt("What do you want to do?")
@@ -275,6 +284,28 @@ fn ask_update(current: &Config) -> Result<Vec<Change>, Error> {
                 .interact()
                 .map_err(prompt_error)?;
             vec![Change::Token(if kind == 1 { TokenKind::Id } else { TokenKind::Access })]
+        }
+        6 => {
+            let all: Vec<&str> = admin_api::actions::ACTIONS.iter().map(|a| a.name).collect();
+            let enabled: Vec<bool> =
+                all.iter().map(|n| current.enabled_actions().iter().any(|a| a.name == *n)).collect();
+            let chosen = dialoguer::MultiSelect::new()
+                .with_prompt("Which actions does the API serve? (space toggles, enter confirms)")
+                .items(&all)
+                .defaults(&enabled)
+                .interact()
+                .map_err(prompt_error)?;
+            all.iter()
+                .enumerate()
+                .filter(|(i, _)| chosen.contains(i) != enabled[*i])
+                .map(|(i, name)| {
+                    if chosen.contains(&i) {
+                        Change::EnableAction((*name).to_owned())
+                    } else {
+                        Change::DisableAction((*name).to_owned())
+                    }
+                })
+                .collect()
         }
         _ => {
             let origins: String = Input::new()

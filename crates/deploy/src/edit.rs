@@ -24,6 +24,10 @@ pub enum Change {
     },
     /// How users sign in. Cognito cannot change this on an existing pool; the edit refuses any change.
     UsernameAttributes(Vec<UsernameAttribute>),
+    /// Serve an action (one of the extra actions, or an Amplify route that was turned off).
+    EnableAction(String),
+    /// Stop serving an action: it answers 404 and leaves the IAM policy.
+    DisableAction(String),
 }
 
 #[derive(Debug, thiserror::Error, PartialEq, Eq)]
@@ -44,6 +48,8 @@ pub enum EditError {
     NoSuchGroup(String, String),
     #[error("the group `{0}` is already in the config")]
     GroupExists(String),
+    #[error("there is no action `{0}`\nhelp: the actions are: {1}")]
+    NoSuchAction(String, String),
     #[error("the config is not valid TOML: {0}")]
     Syntax(String),
     #[error("the result would not be a valid config: {0}")]
@@ -229,6 +235,26 @@ pub fn apply(text: &str, path: &str, changes: &[Change]) -> Result<Edited, EditE
                     group.insert("precedence", value);
                 }
             }
+            Change::EnableAction(name) | Change::DisableAction(name) => {
+                if admin_api::actions::Action::find(name).is_none() {
+                    let known: Vec<&str> = admin_api::actions::ACTIONS.iter().map(|a| a.name).collect();
+                    return Err(EditError::NoSuchAction(name.clone(), known.join(", ")));
+                }
+                let mut enabled: Vec<String> = current.enabled_actions().iter().map(|a| a.name.to_owned()).collect();
+                let enable = matches!(change, Change::EnableAction(_));
+                if enable && !enabled.contains(name) {
+                    enabled.push(name.clone());
+                } else if !enable {
+                    enabled.retain(|a| a != name);
+                    if let Some(rules) =
+                        table(&mut doc, "admin_api").get_mut("access").and_then(Item::as_table_like_mut)
+                    {
+                        rules.remove(name);
+                    }
+                }
+                let array: Array = enabled.iter().map(String::as_str).collect();
+                set(table(&mut doc, "admin_api"), "actions", Value::Array(array));
+            }
             Change::UsernameAttributes(wanted) => {
                 let (mut a, mut b) = (current.user_pool.username_attributes.clone(), wanted.clone());
                 a.sort();
@@ -336,6 +362,28 @@ memory_mb = 128   # plenty
             "project = \"a\"\n[user_pool]\ngroups = [{ name = \"Admins\" }, { name = \"B\" }, { name = \"C\" }]\n";
         let edited = edit(one_line, &[Change::RemoveGroup("B".into())]).unwrap().text;
         assert!(edited.contains("groups = [{ name = \"Admins\" }, { name = \"C\" }]"), "{edited}");
+    }
+
+    #[test]
+    fn actions_are_enabled_and_disabled_with_their_rules() {
+        let edited = edit(
+            HAND_WRITTEN,
+            &[Change::EnableAction("createUser".into()), Change::DisableAction("confirmUserSignUp".into())],
+        )
+        .unwrap();
+        let config = Config::parse(&edited.text, "t").unwrap();
+        let names: Vec<&str> = config.enabled_actions().iter().map(|a| a.name).collect();
+        assert!(
+            names.contains(&"createUser") && !names.contains(&"confirmUserSignUp") && names.len() == 12,
+            "{names:?}"
+        );
+        let with_rule = format!("{HAND_WRITTEN}\n[admin_api.access]\ngetUser = [\"Admins\", \"Support\"]\n");
+        let edited = edit(&with_rule, &[Change::DisableAction("getUser".into())]).unwrap();
+        assert!(!edited.text.contains("getUser = ["), "the rule goes with the action: {}", edited.text);
+        assert!(matches!(
+            edit(HAND_WRITTEN, &[Change::EnableAction("dropTables".into())]),
+            Err(EditError::NoSuchAction(..))
+        ));
     }
 
     #[test]
