@@ -38,7 +38,9 @@ fn cognito(endpoint: &str) -> aws_sdk_cognitoidentityprovider::Client {
 /// A token signed with moto's own key (so its signature is valid) with the claims given: for the expired case,
 /// which moto never issues.
 fn moto_signed(claims: &Value) -> String {
-    let python = workspace_root().join(".admin-queries/moto/bin/python");
+    let tools = std::env::var_os("ADMIN_QUERIES_TOOLS_DIR")
+        .map_or_else(|| workspace_root().join(".admin-queries"), std::path::PathBuf::from);
+    let python = tools.join("moto/bin/python");
     let script = "import json, sys\nfrom joserfc import jwk, jwt\nfrom moto.utilities.utils import load_resource\n\
         key = jwk.RSAKey.import_key(load_resource('cognitoidp/resources/jwks-private.json'))\n\
         print(jwt.encode({'kid': 'dummy', 'alg': 'RS256'}, json.loads(sys.argv[1]), key))";

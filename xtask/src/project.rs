@@ -13,9 +13,10 @@ pub fn root() -> PathBuf {
     manifest_dir.parent().map(PathBuf::from).unwrap_or(manifest_dir)
 }
 
-/// Tools installed for the workspace (moto's virtualenv), shared by every project directory: `.admin-queries/`.
+/// Tools installed for the workspace (moto, zig, cargo-zigbuild), shared by every project directory:
+/// `.admin-queries/`, or `ADMIN_QUERIES_TOOLS_DIR` (CI keeps them in its cache folder).
 pub fn tools_dir() -> PathBuf {
-    root().join(".admin-queries")
+    std::env::var_os("ADMIN_QUERIES_TOOLS_DIR").map_or_else(|| root().join(".admin-queries"), PathBuf::from)
 }
 
 /// The directory with `admin-queries.toml`, the state and the outputs: the workspace root, unless
