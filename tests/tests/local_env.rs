@@ -245,6 +245,22 @@ async fn deploy_call_every_route_and_tear_down() {
     assert_eq!(report["failures"], json!([]));
     assert!(report["checks"].as_u64().unwrap() >= 12, "{report}");
 
+    // update-auth names how many users a group has before removing it, and asks (here: needs --yes).
+    cognito.admin_add_user_to_group().user_pool_id(&pool).username("plain").group_name("Editors").send().await.unwrap();
+    let refused = xtask(&project, &["update-auth", "--remove-group", "Editors"]);
+    assert_eq!(refused.status.code(), Some(2));
+    assert!(
+        String::from_utf8_lossy(&refused.stderr).contains("The group `Editors` has 1 users in `local`"),
+        "{}",
+        String::from_utf8_lossy(&refused.stderr)
+    );
+    assert!(
+        std::fs::read_to_string(project.join("admin-queries.toml")).unwrap().contains("Editors"),
+        "nothing was written"
+    );
+    xtask_ok(&project, &["update-auth", "--remove-group", "Editors", "--yes"]);
+    assert!(!std::fs::read_to_string(project.join("admin-queries.toml")).unwrap().contains("Editors"));
+
     // Status, then teardown: nothing of ours is left running.
     let status: Value = serde_json::from_str(&xtask_ok(&project, &["status", "--json"])).unwrap();
     assert_eq!(status["gateway"]["running"], true);

@@ -135,6 +135,9 @@ async fn the_loud_override_lets_a_pool_replacement_through() {
     let prepared = deployer(client).prepare("{}", &[], false, true, &mut quiet()).await.unwrap();
     let Prepared::Changes { changes, .. } = prepared else { panic!("expected changes") };
     assert!(changes.iter().any(|c| c.logical_id == "UserPool" && c.replacement == "True"));
+    let table = deploy::cloudformation::plan_table(&changes);
+    eprintln!("{table}");
+    assert!(table.lines().nth(2).unwrap().starts_with("Modify  UserPool    AWS::Cognito::UserPool  True"), "{table}");
 }
 
 #[tokio::test]
