@@ -52,6 +52,10 @@ enum Command {
     ///
     /// For `local` (the default) it installs and starts moto, applies the pool to it, builds `bootstrap` for this
     /// machine, and starts the local gateway in the background. Running it again changes only what changed.
+    ///
+    /// For an AWS environment it builds `bootstrap` for Lambda, uploads it once, shows the CloudFormation plan, and
+    /// asks before executing (--yes in CI; --plan stops after the plan). A change that would replace or remove the
+    /// user pool, a group or the app client is refused.
     Deploy(DeployArgs),
     /// Write admin-queries.toml for a new project: the default configuration, or a walkthrough (sign-in, groups,
     /// the group restriction, the token kind, CORS). Every question has a flag; --yes takes the defaults.
@@ -90,7 +94,9 @@ enum Command {
     ///
     /// Arguments after `--` go to `cargo test`, e.g. `cargo xtask test -- -p admin-api listUsers`.
     Test(test::Args),
-    /// Build the Lambda's `bootstrap` binary in release mode (`-p admin-api` only) and report its size.
+    /// Build the Lambda's `bootstrap` for Lambda (arm64 unless --arch x86_64), check it and zip it; report its sizes.
+    ///
+    /// The first build installs the rustup target, zig and cargo-zigbuild, and says so.
     BuildLambda(lambda::Args),
     /// Serve the local gateway in the foreground (what `deploy` starts in the background).
     #[command(hide = true)]
