@@ -1,6 +1,7 @@
 //! `cargo xtask`: the project's command line. Each subcommand is one module; this file parses and dispatches.
 
 mod auth;
+mod bench;
 mod deploy_aws;
 mod deploy_local;
 mod error;
@@ -98,6 +99,10 @@ enum Command {
     ///
     /// The first build installs the rustup target, zig and cargo-zigbuild, and says so.
     BuildLambda(lambda::Args),
+    /// Measure the function's performance (cold start, warm invocations, memory, zip, synth) and print a table.
+    ///
+    /// Figures go to target/bench/bench.json too. Budgets are reported, not asserted.
+    Bench(bench::Args),
     /// Serve the local gateway in the foreground (what `deploy` starts in the background).
     #[command(hide = true)]
     ServeGateway(gateway::Args),
@@ -138,6 +143,7 @@ fn main() -> ExitCode {
         Command::Test(args) => test::run(&args),
         Command::BuildLambda(args) => lambda::run(&args),
         Command::ServeGateway(args) => gateway::run(&args),
+        Command::Bench(args) => bench::run(&args),
         Command::Deploy(args) => runtime().and_then(|rt| rt.block_on(deploy(&args))),
         Command::Teardown(args) => runtime().and_then(|rt| rt.block_on(teardown(&args))),
         Command::Status(common) => status::run(&common),
