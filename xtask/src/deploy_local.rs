@@ -5,7 +5,7 @@ use std::path::PathBuf;
 use std::process::Command;
 use std::time::{Duration, UNIX_EPOCH};
 
-use deploy::config::{Config, TokenKind, UsernameAttribute};
+use deploy::config::{Config, TokenKind};
 use deploy::outputs::Outputs;
 use local_cloud::cognito::{GroupSpec, PoolSpec};
 use local_cloud::moto::{MotoInstall, answers, free_port};
@@ -30,15 +30,7 @@ pub struct Deployed {
 }
 
 pub fn username_attributes(config: &Config) -> Vec<String> {
-    config
-        .user_pool
-        .username_attributes
-        .iter()
-        .map(|a| match a {
-            UsernameAttribute::Email => "email".to_owned(),
-            UsernameAttribute::PhoneNumber => "phone_number".to_owned(),
-        })
-        .collect()
+    config.user_pool.username_attributes.iter().map(|a| a.cognito_name().to_owned()).collect()
 }
 
 pub async fn deploy(env: &str, config: &Config, instances: usize) -> Result<Deployed, Error> {

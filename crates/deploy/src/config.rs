@@ -49,6 +49,16 @@ pub enum UsernameAttribute {
     PhoneNumber,
 }
 
+impl UsernameAttribute {
+    /// Cognito's name of the attribute.
+    pub fn cognito_name(self) -> &'static str {
+        match self {
+            Self::Email => "email",
+            Self::PhoneNumber => "phone_number",
+        }
+    }
+}
+
 /// The user pool and its groups.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]

@@ -46,13 +46,7 @@ impl Outputs {
     fn attribute_names(&self, upper: bool) -> Vec<String> {
         self.username_attributes
             .iter()
-            .map(|a| match (a, upper) {
-                (UsernameAttribute::Email, false) => "email",
-                (UsernameAttribute::PhoneNumber, false) => "phone_number",
-                (UsernameAttribute::Email, true) => "EMAIL",
-                (UsernameAttribute::PhoneNumber, true) => "PHONE_NUMBER",
-            })
-            .map(str::to_owned)
+            .map(|a| if upper { a.cognito_name().to_uppercase() } else { a.cognito_name().to_owned() })
             .collect()
     }
 

@@ -97,15 +97,7 @@ pub fn synthesize(config: &Config, env_name: &str, env: &Environment) -> Templat
             "Schema": [{ "Name": "email", "AttributeDataType": "String", "Mutable": true, "Required": email_sign_in }],
         });
         if !config.user_pool.username_attributes.is_empty() {
-            let attributes: Vec<&str> = config
-                .user_pool
-                .username_attributes
-                .iter()
-                .map(|a| match a {
-                    UsernameAttribute::Email => "email",
-                    UsernameAttribute::PhoneNumber => "phone_number",
-                })
-                .collect();
+            let attributes: Vec<&str> = config.user_pool.username_attributes.iter().map(|a| a.cognito_name()).collect();
             properties["UsernameAttributes"] = json!(attributes);
             properties["AutoVerifiedAttributes"] = json!(attributes);
         }
