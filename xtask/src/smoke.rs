@@ -13,7 +13,7 @@ use serde_json::{Value, json};
 use crate::Common;
 use crate::error::Error;
 use crate::project::{self, progress};
-use crate::target::{Target, resolve};
+use crate::target::resolve;
 
 type Https = hyper_rustls::HttpsConnector<HttpConnector>;
 
@@ -91,42 +91,6 @@ async fn call(
     Ok((status, body))
 }
 
-/// Creates a confirmed user and returns its canonical user name (in a pool that signs in with email, the `sub`,
-/// which is also what access tokens carry as `username`).
-async fn make_user(target: &Target, name: &str, password: &str, groups: &[String]) -> Result<String, Error> {
-    let cognito = &target.cognito;
-    let pool = &target.user_pool_id;
-    cognito
-        .admin_create_user()
-        .user_pool_id(pool)
-        .username(name)
-        .message_action(aws_sdk_cognitoidentityprovider::types::MessageActionType::Suppress)
-        .send()
-        .await
-        .map_err(|e| crate::error::cognito("creating a smoke-test user", e))?;
-    cognito
-        .admin_set_user_password()
-        .user_pool_id(pool)
-        .username(name)
-        .password(password)
-        .permanent(true)
-        .send()
-        .await
-        .map_err(|e| crate::error::cognito("setting its password", e))?;
-    for group in groups {
-        cognito
-            .admin_add_user_to_group()
-            .user_pool_id(pool)
-            .username(name)
-            .group_name(group)
-            .send()
-            .await
-            .map_err(|e| crate::error::cognito("adding it to the admin group", e))?;
-    }
-    let user = cognito.admin_get_user().user_pool_id(pool).username(name).send().await;
-    Ok(user.map_err(|e| crate::error::cognito("reading it back", e))?.username().to_owned())
-}
-
 pub async fn run(common: &Common) -> Result<(), Error> {
     let env = &common.env;
     let (config, _) = project::load(env)?;
@@ -156,9 +120,9 @@ pub async fn run(common: &Common) -> Result<(), Error> {
     progress(&format!("Smoke test of `{env}` at {base}, as the temporary user {admin_login}"));
     let mut created = Vec::new();
     let outcome = async {
-        let admin = make_user(&target, &admin_login, &password, &admin_groups).await?;
+        let admin = crate::user::create_confirmed(&target, &admin_login, &password, &admin_groups, Vec::new()).await?;
         created.push(admin.clone());
-        let subject = make_user(&target, &subject_login, &password, &[]).await?;
+        let subject = crate::user::create_confirmed(&target, &subject_login, &password, &[], Vec::new()).await?;
         created.push(subject.clone());
         let auth = target
             .cognito

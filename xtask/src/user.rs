@@ -77,6 +77,48 @@ pub fn generate_password() -> Result<String, Error> {
         .collect())
 }
 
+/// Creates a user with a permanent password (no invitation is sent) and adds it to `groups`. Returns its canonical
+/// user name: in a pool that signs in with email, the `sub`, which access tokens also carry as `username`.
+pub async fn create_confirmed(
+    target: &Target,
+    username: &str,
+    password: &str,
+    groups: &[String],
+    attributes: Vec<AttributeType>,
+) -> Result<String, Error> {
+    let (client, pool) = (&target.cognito, &target.user_pool_id);
+    client
+        .admin_create_user()
+        .user_pool_id(pool)
+        .username(username)
+        .message_action(MessageActionType::Suppress)
+        .set_user_attributes(if attributes.is_empty() { None } else { Some(attributes) })
+        .send()
+        .await
+        .map_err(|e| cognito(&format!("creating {username}"), e))?;
+    client
+        .admin_set_user_password()
+        .user_pool_id(pool)
+        .username(username)
+        .password(password)
+        .permanent(true)
+        .send()
+        .await
+        .map_err(|e| cognito("setting the password", e))?;
+    for group in groups {
+        client
+            .admin_add_user_to_group()
+            .user_pool_id(pool)
+            .username(username)
+            .group_name(group)
+            .send()
+            .await
+            .map_err(|e| cognito(&format!("adding {username} to {group}"), e))?;
+    }
+    let user = client.admin_get_user().user_pool_id(pool).username(username).send().await;
+    Ok(user.map_err(|e| cognito(&format!("reading {username} back"), e))?.username().to_owned())
+}
+
 pub async fn create(args: &CreateArgs) -> Result<(), Error> {
     let env = &args.common.env;
     let target = resolve(env).await?;
@@ -84,40 +126,13 @@ pub async fn create(args: &CreateArgs) -> Result<(), Error> {
         Some(p) => (p.clone(), false),
         None => (generate_password()?, true),
     };
-    let mut create = target
-        .cognito
-        .admin_create_user()
-        .user_pool_id(&target.user_pool_id)
-        .username(&args.username)
-        .message_action(MessageActionType::Suppress);
+    let mut attributes = Vec::new();
     if let Some(email) = &args.email {
         let attribute = |name: &str, value: &str| AttributeType::builder().name(name).value(value).build();
-        let email = attribute("email", email).map_err(|e| Error::Usage(e.to_string()))?;
-        let verified = attribute("email_verified", "true").map_err(|e| Error::Usage(e.to_string()))?;
-        create = create.user_attributes(email).user_attributes(verified);
+        attributes.push(attribute("email", email).map_err(|e| Error::Usage(e.to_string()))?);
+        attributes.push(attribute("email_verified", "true").map_err(|e| Error::Usage(e.to_string()))?);
     }
-    create.send().await.map_err(|e| cognito(&format!("creating {}", args.username), e))?;
-    target
-        .cognito
-        .admin_set_user_password()
-        .user_pool_id(&target.user_pool_id)
-        .username(&args.username)
-        .password(&password)
-        .permanent(true)
-        .send()
-        .await
-        .map_err(|e| cognito("setting the password", e))?;
-    for group in &args.groups {
-        target
-            .cognito
-            .admin_add_user_to_group()
-            .user_pool_id(&target.user_pool_id)
-            .username(&args.username)
-            .group_name(group)
-            .send()
-            .await
-            .map_err(|e| cognito(&format!("adding {} to {group}", args.username), e))?;
-    }
+    create_confirmed(&target, &args.username, &password, &args.groups, attributes).await?;
     if target.is_local {
         remember(env, &args.username, &password)?;
     }
