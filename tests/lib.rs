@@ -69,16 +69,21 @@ pub fn workspace_root() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR")).parent().unwrap().to_owned()
 }
 
-/// Runs the real command line, `cargo xtask <args>`, for the project in `project_dir`.
-pub fn xtask(project_dir: &std::path::Path, args: &[&str]) -> std::process::Output {
-    std::process::Command::new(env!("CARGO"))
+/// The real command line, `cargo xtask <args>`, for the project in `project_dir`.
+fn xtask_command(project_dir: &std::path::Path, args: &[&str]) -> std::process::Command {
+    let mut command = std::process::Command::new(env!("CARGO"));
+    command
         .current_dir(workspace_root())
         .args(["run", "--quiet", "--package", "xtask", "--bin", "xtask", "--"])
         .args(args)
         .env("ADMIN_QUERIES_PROJECT_DIR", project_dir)
-        .env_remove("ADMIN_QUERIES_PASSWORD")
-        .output()
-        .expect("cargo runs")
+        .env_remove("ADMIN_QUERIES_PASSWORD");
+    command
+}
+
+/// Runs `cargo xtask <args>` for the project in `project_dir`.
+pub fn xtask(project_dir: &std::path::Path, args: &[&str]) -> std::process::Output {
+    xtask_command(project_dir, args).output().expect("cargo runs")
 }
 
 /// Runs `cargo xtask <args>` and returns its stdout, failing the test with its stderr when it fails.
@@ -135,11 +140,7 @@ pub async fn http(method: &str, url: &str, authorization: Option<&str>, body: Op
 /// Runs `cargo xtask <args>` with `stdin` as its standard input.
 pub fn xtask_with_stdin(project_dir: &std::path::Path, args: &[&str], stdin: &str) -> std::process::Output {
     use std::io::Write;
-    let mut child = std::process::Command::new(env!("CARGO"))
-        .current_dir(workspace_root())
-        .args(["run", "--quiet", "--package", "xtask", "--bin", "xtask", "--"])
-        .args(args)
-        .env("ADMIN_QUERIES_PROJECT_DIR", project_dir)
+    let mut child = xtask_command(project_dir, args)
         .stdin(std::process::Stdio::piped())
         .stdout(std::process::Stdio::piped())
         .stderr(std::process::Stdio::piped())
