@@ -21,6 +21,9 @@ pub enum Error {
     NotDeployed { env: String },
     #[error("{0}")]
     Usage(String),
+    /// A tool the command needs is missing (Node.js and npm for the console).
+    #[error("{0}")]
+    Tooling(String),
     #[error(transparent)]
     Apply(#[from] ApplyError),
     #[error("{0}")]
@@ -32,13 +35,13 @@ pub enum Error {
 }
 
 impl Error {
-    /// 0 success; 1 a build or the tests failed; 2 bad arguments (also clap's); 3 missing tooling (Python, moto);
+    /// 0 success; 1 a build or the tests failed; 2 bad arguments (also clap's); 3 missing tooling (Python, moto, npm);
     /// 4 I/O; 5 invalid config; 6 not deployed; 7 AWS (Cognito, CloudFormation, S3) or the gateway refused or failed.
     pub fn exit_code(&self) -> u8 {
         match self {
             Self::CommandFailed { .. } | Self::TestsFailed | Self::SmokeFailed(_) => 1,
             Self::Usage(_) => 2,
-            Self::Moto(_) => 3,
+            Self::Moto(_) | Self::Tooling(_) => 3,
             Self::Io(_) => 4,
             Self::Config(_) => 5,
             Self::NotDeployed { .. } => 6,

@@ -2,6 +2,7 @@
 
 mod auth;
 mod bench;
+mod console;
 mod deploy_aws;
 mod deploy_local;
 mod error;
@@ -91,7 +92,8 @@ enum Command {
     ///
     /// The temporary users are removed whatever happens; the exit code is 1 on any mismatch. For CI.
     Smoke(Common),
-    /// Run every test: installs and starts moto (the local AWS emulator) unless MOTO_ENDPOINT points at one.
+    /// Run every test: installs and starts moto (the local AWS emulator) unless MOTO_ENDPOINT points at one, and
+    /// installs the Node packages of clients/ (npm ci) for the aws-amplify and browser tests.
     ///
     /// Arguments after `--` go to `cargo test`, e.g. `cargo xtask test -- -p admin-api listUsers`.
     Test(test::Args),
@@ -103,6 +105,14 @@ enum Command {
     ///
     /// Figures go to target/bench/bench.json too. Budgets are reported, not asserted.
     Bench(bench::Args),
+    /// Serve the reference admin console (clients/console) for an environment on this machine.
+    ///
+    /// Builds it with Vite (installing its Node packages on first use; needs Node.js 20.19+ and npm), then serves it
+    /// with the environment's amplifyconfiguration.json beside index.html. To host it elsewhere, copy
+    /// clients/console/dist and that file (outputs/<env>/amplifyconfiguration.json) to any static host.
+    ///
+    /// Example: cargo xtask console            # then open http://127.0.0.1:5173/
+    Console(console::Args),
     /// Serve the local gateway in the foreground (what `deploy` starts in the background).
     #[command(hide = true)]
     ServeGateway(gateway::Args),
@@ -144,6 +154,7 @@ fn main() -> ExitCode {
         Command::BuildLambda(args) => lambda::run(&args),
         Command::ServeGateway(args) => gateway::run(&args),
         Command::Bench(args) => bench::run(&args),
+        Command::Console(args) => console::run(&args),
         Command::Deploy(args) => runtime().and_then(|rt| rt.block_on(deploy(&args))),
         Command::Teardown(args) => runtime().and_then(|rt| rt.block_on(teardown(&args))),
         Command::Status(common) => status::run(&common),

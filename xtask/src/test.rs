@@ -1,4 +1,4 @@
-//! `cargo xtask test`: every test of the workspace, with moto running.
+//! `cargo xtask test`: every test of the workspace, with moto running and the Node packages of `clients/` installed.
 
 use local_cloud::moto::{MotoInstall, answers};
 
@@ -35,6 +35,8 @@ pub fn run(args: &Args) -> Result<(), Error> {
             endpoint
         }
     };
+    // The client tests (aws-amplify in Node, the console in Chromium) need the Node packages of clients/.
+    crate::console::ensure_node_packages()?;
     let mut cargo = project::cargo();
     cargo.args(["test", "--workspace", "--all-targets"]).args(&args.cargo_args).env("MOTO_ENDPOINT", &endpoint);
     let status = cargo.status();
