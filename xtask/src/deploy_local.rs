@@ -33,7 +33,16 @@ pub fn username_attributes(config: &Config) -> Vec<String> {
     config.user_pool.username_attributes.iter().map(|a| a.cognito_name().to_owned()).collect()
 }
 
-pub async fn deploy(env: &str, config: &Config, instances: usize) -> Result<Deployed, Error> {
+/// How the local environment runs the function.
+#[derive(Debug, Clone, Copy)]
+pub struct Function {
+    /// How many instances the gateway may run at once.
+    pub instances: usize,
+    /// Build `bootstrap` with the release profile, as it ships to Lambda, instead of the quick `local` profile.
+    pub release: bool,
+}
+
+pub async fn deploy(env: &str, config: &Config, function: Function) -> Result<Deployed, Error> {
     let mut state = LocalState::load(env).unwrap_or_default();
     state.region = LOCAL_REGION.to_owned();
     let dir = project::env_dir(env);
@@ -73,7 +82,7 @@ pub async fn deploy(env: &str, config: &Config, instances: usize) -> Result<Depl
     state.save(env)?;
 
     // 3. The function, built for this machine.
-    let binary = build_bootstrap()?;
+    let binary = build_bootstrap(if function.release { "release" } else { "local" })?;
 
     // 4. The gateway, restarted only when what it runs changed.
     // Keep the port (and so the URL in the outputs files) unless something else took it.
@@ -81,7 +90,7 @@ pub async fn deploy(env: &str, config: &Config, instances: usize) -> Result<Depl
         Some(port) if gateway_alive(&state) || !answers(port) => port,
         _ => free_port()?,
     };
-    let gateway = gateway_config(env, config, &moto.endpoint(), &pool, binary.clone(), port, instances);
+    let gateway = gateway_config(env, config, &moto.endpoint(), &pool, binary.clone(), port, function.instances);
     let fingerprint = fingerprint(&gateway, &binary)?;
     let unchanged = state.gateway.as_ref().is_some_and(|g| g.fingerprint == fingerprint) && gateway_alive(&state);
     if !unchanged {
@@ -114,10 +123,10 @@ fn gateway_alive(state: &LocalState) -> bool {
     state.gateway.as_ref().is_some_and(|g| processes::is_alive(g.pid) && answers(g.port))
 }
 
-/// Builds `bootstrap` for this machine, with the Lambda crate alone (`-p`) and its own profile, so that it never
-/// competes with the workspace's test build for `target/debug`.
-fn build_bootstrap() -> Result<PathBuf, Error> {
-    progress("Building bootstrap for this machine (cargo build -p admin-api --profile local) ...");
+/// Builds `bootstrap` for this machine, with the Lambda crate alone (`-p`) and its own profile (`local`, so that it
+/// never competes with the workspace's test build for `target/debug`, or `release`).
+fn build_bootstrap(profile: &str) -> Result<PathBuf, Error> {
+    progress(&format!("Building bootstrap for this machine (cargo build -p admin-api --profile {profile}) ..."));
     project::run(project::cargo().args([
         "build",
         "--quiet",
@@ -126,9 +135,9 @@ fn build_bootstrap() -> Result<PathBuf, Error> {
         "--bin",
         "bootstrap",
         "--profile",
-        "local",
+        profile,
     ]))?;
-    Ok(project::target_dir().join("local").join("bootstrap"))
+    Ok(project::target_dir().join(profile).join("bootstrap"))
 }
 
 fn gateway_config(

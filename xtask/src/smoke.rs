@@ -15,7 +15,7 @@ use crate::error::Error;
 use crate::project::{self, progress};
 use crate::target::resolve;
 
-type Https = hyper_rustls::HttpsConnector<HttpConnector>;
+pub type Https = hyper_rustls::HttpsConnector<HttpConnector>;
 
 /// One call and what it must answer.
 struct Check {
@@ -48,7 +48,8 @@ fn endpoint(env: &str) -> Result<String, Error> {
         .ok_or(Error::NotDeployed { env: env.to_owned() })
 }
 
-fn client() -> Result<Client<Https, Full<bytes::Bytes>>, Error> {
+/// An HTTP(S) client for calling an environment's endpoint.
+pub fn client() -> Result<Client<Https, Full<bytes::Bytes>>, Error> {
     let https = hyper_rustls::HttpsConnectorBuilder::new()
         .with_provider_and_native_roots(rustls::crypto::aws_lc_rs::default_provider())
         .map_err(|e| Error::Usage(format!("no TLS roots: {e}")))?
