@@ -70,7 +70,7 @@ pub fn workspace_root() -> PathBuf {
 }
 
 /// The real command line, `cargo xtask <args>`, for the project in `project_dir`.
-fn xtask_command(project_dir: &std::path::Path, args: &[&str]) -> std::process::Command {
+pub fn xtask_command(project_dir: &std::path::Path, args: &[&str]) -> std::process::Command {
     let mut command = std::process::Command::new(env!("CARGO"));
     command
         .current_dir(workspace_root())

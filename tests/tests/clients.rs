@@ -1,17 +1,20 @@
 //! Real clients against the local environment, through the real command line:
 //! - `aws-amplify` v6 in Node (`clients/node-tests`): configured from the outputs files deploy wrote, signed in
-//!   through `aws-amplify/auth` against moto, every route through `aws-amplify/api`'s `get` and `post`;
+//!   through `aws-amplify/auth` against moto, every route through `aws-amplify/api`'s `get` and `post`; with access
+//!   tokens, then again after `update-auth --token id`;
 //! - the reference admin console (`clients/console`), served by `cargo xtask console` and driven in headless
-//!   Chromium (`clients/browser-tests`). Its screenshots go to `<target dir>/e2e-artifacts/console/`.
+//!   Chromium (`clients/browser-tests`). Its screenshots go to `<target dir>/e2e-artifacts/console/` (`.ci/run`
+//!   copies them into `ci-artifacts/`).
 //!
 //! `cargo xtask test` installs the Node packages (`npm ci`); CI installs Debian's `chromium`.
 #![allow(clippy::unwrap_used)]
 
-use std::io::{BufRead, BufReader};
+use std::io::{BufRead, BufReader, Read};
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
 
-use e2e::{temp_dir, workspace_root, xtask, xtask_ok};
+use e2e::{temp_dir, workspace_root, xtask, xtask_command, xtask_ok};
 use serde_json::Value;
 
 const CONFIG: &str = r#"project = "clients"
@@ -27,6 +30,8 @@ cors_origins = ["*"]
 
 const PASSWORD: &str = "Correct-Horse-9-battery";
 const OTHERS: [&str; 3] = ["carol", "dave", "erin"];
+/// The longest an npm script may run before the test fails instead of hanging.
+const SCRIPT_TIMEOUT: Duration = Duration::from_secs(600);
 
 /// Tears the environment down however the test ends, and stops the console server.
 struct Deployed {
@@ -46,38 +51,64 @@ impl Drop for Deployed {
 
 /// The target directory this test was built in (CI keeps it outside the clone).
 fn target_dir() -> PathBuf {
-    let exe = std::env::current_exe().unwrap();
-    // <target>/<profile>/deps/<test>
-    exe.ancestors().nth(3).unwrap().to_owned()
+    Path::new(env!("CARGO_TARGET_TMPDIR")).parent().unwrap().to_owned()
 }
 
 fn clients() -> PathBuf {
     workspace_root().join("clients")
 }
 
-/// Runs an npm script of `clients/` and returns its output; fails the test with all of it when the script fails.
+/// Runs an npm script of `clients/` and returns its output; fails the test with all of it when the script fails or
+/// runs longer than [`SCRIPT_TIMEOUT`].
 fn npm_run(script: &str, env: &[(&str, &str)]) -> String {
     assert!(
         clients().join("node_modules/aws-amplify").is_dir(),
-        "clients/node_modules is missing: run the tests with `cargo xtask test`, which installs it (npm ci)"
+        "clients/node_modules is missing: run the tests with `cargo xtask test`, which installs it (npm ci; it needs \
+         Node.js 20.19+ with npm)"
     );
-    let output = Command::new("npm")
+    let mut child = Command::new("npm")
         .args(["run", "--silent", script])
         .current_dir(clients())
         .envs(env.iter().copied())
-        .output()
-        .expect("npm runs (Node.js 20.19+ is needed)");
-    let text = format!("{}{}", String::from_utf8_lossy(&output.stdout), String::from_utf8_lossy(&output.stderr));
-    assert!(output.status.success(), "npm run {script} failed ({}):\n{text}", output.status);
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("npm runs (Node.js 20.19+ with npm is needed)");
+    let drain = |mut pipe: Box<dyn Read + Send>| {
+        std::thread::spawn(move || {
+            let mut text = String::new();
+            let _ = pipe.read_to_string(&mut text);
+            text
+        })
+    };
+    let stdout = drain(Box::new(child.stdout.take().unwrap()));
+    let stderr = drain(Box::new(child.stderr.take().unwrap()));
+    let started = Instant::now();
+    let status = loop {
+        if let Some(status) = child.try_wait().unwrap() {
+            break Some(status);
+        }
+        if started.elapsed() > SCRIPT_TIMEOUT {
+            let _ = child.kill();
+            let _ = child.wait();
+            break None;
+        }
+        std::thread::sleep(Duration::from_millis(200));
+    };
+    let text = format!("{}{}", stdout.join().unwrap(), stderr.join().unwrap());
+    match status {
+        Some(status) => assert!(status.success(), "npm run {script} failed ({status}):\n{text}"),
+        None => panic!("npm run {script} ran longer than {SCRIPT_TIMEOUT:?} and was stopped:\n{text}"),
+    }
     text
 }
 
-/// The node test runner's summary, e.g. `tests 52, pass 52, fail 0`.
+/// The node test runner's summary, e.g. `tests 52, pass 52, fail 0, skipped 0`.
 fn summary(output: &str) -> String {
     output
         .lines()
         .filter_map(|l| l.strip_prefix("# ").or_else(|| l.strip_prefix("ℹ ")))
-        .filter(|l| ["tests ", "pass ", "fail "].iter().any(|p| l.starts_with(p)))
+        .filter(|l| ["tests ", "pass ", "fail ", "skipped "].iter().any(|p| l.starts_with(p)))
         .collect::<Vec<_>>()
         .join(", ")
 }
@@ -89,20 +120,32 @@ fn count(summary: &str, what: &str) -> usize {
         .unwrap_or_else(|| panic!("no `{what}` in the test runner's summary `{summary}`"))
 }
 
-/// Starts `cargo xtask console` on a free port and returns it with the URL it printed.
-fn start_console(project: &Path) -> (Child, String) {
-    let mut child = Command::new(env!("CARGO"))
-        .current_dir(workspace_root())
-        .args(["run", "--quiet", "--package", "xtask", "--bin", "xtask", "--", "console", "--port", "0", "--json"])
-        .env("ADMIN_QUERIES_PROJECT_DIR", project)
-        .stdout(Stdio::piped())
-        .spawn()
-        .unwrap();
-    let mut line = String::new();
-    BufReader::new(child.stdout.take().unwrap()).read_line(&mut line).unwrap();
+/// Every test ran and passed: none failed, none was skipped.
+fn assert_all_passed(what: &str, output: &str, at_least: usize) -> String {
+    let summary = summary(output);
+    assert_eq!(count(&summary, "fail "), 0, "{what}: {output}");
+    assert_eq!(count(&summary, "skipped "), 0, "{what}: nothing may be skipped: {output}");
+    assert!(count(&summary, "pass ") >= at_least, "{what}: expected at least {at_least} tests: {output}");
+    summary
+}
+
+/// Starts `cargo xtask console` on a free port, owned by `deployed` from the start, and returns the URL it printed.
+fn start_console(deployed: &mut Deployed) -> String {
+    let mut command = xtask_command(&deployed.project, &["console", "--port", "0", "--json"]);
+    let child = deployed.console.insert(command.stdout(Stdio::piped()).spawn().unwrap());
+    let stdout = child.stdout.take().unwrap();
+    let (sender, receiver) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        let mut line = String::new();
+        let _ = BufReader::new(stdout).read_line(&mut line);
+        let _ = sender.send(line);
+    });
+    let line = receiver
+        .recv_timeout(Duration::from_secs(300))
+        .expect("`cargo xtask console` printed its URL within 5 minutes (it builds the console first)");
     let started: Value = serde_json::from_str(&line)
         .unwrap_or_else(|e| panic!("`cargo xtask console --json` printed {line:?} ({e}); its stderr says why"));
-    (child, started["url"].as_str().unwrap().to_owned())
+    started["url"].as_str().unwrap().to_owned()
 }
 
 #[test]
@@ -117,38 +160,38 @@ fn aws_amplify_and_the_admin_console_work_unchanged() {
     }
     let outputs = project.join("outputs/local");
     let others = OTHERS.join(",");
-    let users = [
+    let mut env = vec![
         ("AQ_PASSWORD", PASSWORD),
         ("AQ_ADMIN_USER", "alice"),
         ("AQ_USER", "bob"),
         ("AQ_OTHER_USERS", others.as_str()),
+        ("AQ_CORS_ORIGIN", "*"),
+        ("AQ_OUTPUTS_DIR", outputs.to_str().unwrap()),
     ];
 
-    // aws-amplify v6 in Node, configured from the outputs files.
-    let mut env = users.to_vec();
-    env.push(("AQ_OUTPUTS_DIR", outputs.to_str().unwrap()));
-    let node = npm_run("test:node", &env);
-    let node_summary = summary(&node);
-    println!("Node suite: {node_summary}");
-    assert_eq!(count(&node_summary, "fail "), 0, "{node}");
-    assert!(count(&node_summary, "pass ") >= 40, "every route is covered: {node}");
+    // aws-amplify v6 in Node, configured from the outputs files, with access tokens.
+    let node = npm_run("test:node", &[env.as_slice(), &[("AQ_TOKEN_KIND", "access")]].concat());
+    println!("Node suite, access tokens: {}", assert_all_passed("the Node suite", &node, 40));
 
     // The console, built and served by `cargo xtask console`, in headless Chromium.
-    let (console, url) = start_console(&project);
-    deployed.console = Some(console);
+    let url = start_console(&mut deployed);
     let artifacts = target_dir().join("e2e-artifacts/console");
     let _ = std::fs::remove_dir_all(&artifacts);
-    let mut env = users.to_vec();
-    env.push(("CONSOLE_URL", url.as_str()));
-    env.push(("AQ_ARTIFACTS_DIR", artifacts.to_str().unwrap()));
-    let browser = npm_run("test:browser", &env);
-    let browser_summary = summary(&browser);
-    println!("Browser test: {browser_summary}; screenshots in {}", artifacts.display());
-    assert_eq!(count(&browser_summary, "fail "), 0, "{browser}");
+    let browser_env = [("CONSOLE_URL", url.as_str()), ("AQ_ARTIFACTS_DIR", artifacts.to_str().unwrap())];
+    let browser = npm_run("test:browser", &[env.as_slice(), &browser_env].concat());
+    let browser_summary = assert_all_passed("the browser test", &browser, 2);
     let shots = std::fs::read_dir(&artifacts)
         .unwrap()
         .filter(|e| e.as_ref().unwrap().path().extension() == Some("png".as_ref()))
         .count();
-    assert!(shots >= 5, "a screenshot of each step, found {shots} in {}", artifacts.display());
+    println!("Browser test: {browser_summary}; {shots} screenshots in {}", artifacts.display());
+    assert!(shots >= 8, "a screenshot of each step, found {shots} in {}", artifacts.display());
+
+    // The same Node suite after switching the API to ID tokens: the outputs files follow.
+    xtask_ok(&project, &["update-auth", "--token", "id", "--yes"]);
+    xtask_ok(&project, &["deploy"]);
+    env.push(("AQ_TOKEN_KIND", "id"));
+    let node = npm_run("test:node", &env);
+    println!("Node suite, ID tokens: {}", assert_all_passed("the Node suite with ID tokens", &node, 40));
     drop(deployed);
 }

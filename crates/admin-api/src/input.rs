@@ -140,9 +140,11 @@ impl Params {
         Ok(if names.is_empty() { None } else { Some(names) })
     }
 
-    /// The `token` input (a pagination token); an empty one is ignored.
+    /// The `token` input (a pagination token). An empty one is ignored, and so are `undefined` and `null`: what
+    /// `aws-amplify` v6 puts in the URL for `queryParams: {token: nextToken}` on the first page, where Gen 1's
+    /// client left the parameter out. Cognito's tokens are never these words.
     pub fn token(&self) -> Result<Option<String>, ApiError> {
-        Ok(self.str("token")?.map(str::to_owned))
+        Ok(self.str("token")?.filter(|t| !matches!(*t, "undefined" | "null")).map(str::to_owned))
     }
 
     /// The `attributes` input: a list of `{"Name": string, "Value": string}`.

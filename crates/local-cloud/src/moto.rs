@@ -139,10 +139,17 @@ impl RunningMoto {
 
     /// Stops moto and reaps it.
     pub fn stop(&mut self) {
-        if let Some(child) = &mut self.child {
+        if let Some(mut child) = self.child.take() {
             let _ = child.kill();
             let _ = child.wait();
         }
+    }
+}
+
+/// A moto this process started stops with it, on every path out (an early error included).
+impl Drop for RunningMoto {
+    fn drop(&mut self) {
+        self.stop();
     }
 }
 
