@@ -64,6 +64,22 @@ pub async fn pool_with_bob(cognito: &Client) -> String {
     id
 }
 
+/// A password that meets Cognito's default policy, for the users the tests create.
+pub const PASSWORD: &str = "Correct-Horse-9-battery";
+
+/// A project directory of its own for an end-to-end test: `admin-queries.toml` with the `Admins` and `Editors`
+/// groups, the API restricted to `Admins`, access tokens and any origin.
+pub fn project_with_two_groups(name: &str) -> PathBuf {
+    let project = temp_dir(name);
+    let config = format!(
+        "project = \"{name}\"\n\n[user_pool]\ngroups = [{{ name = \"Admins\", precedence = 1 }}, \
+         {{ name = \"Editors\", precedence = 2 }}]\n\n[admin_api]\nrestrict_to_group = \"Admins\"\n\
+         token = \"access\"\ncors_origins = [\"*\"]\n"
+    );
+    std::fs::write(project.join("admin-queries.toml"), config).unwrap();
+    project
+}
+
 /// The workspace root.
 pub fn workspace_root() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR")).parent().unwrap().to_owned()

@@ -2,6 +2,7 @@
 //   post({ apiName: 'AdminQueries', path: '/addUserToGroup',
 //          options: { body, headers: { 'Content-Type': 'application/json',
 //                                      Authorization: `${(await fetchAuthSession()).tokens.accessToken}` } } }).response
+// with the ID token instead (`tokens.idToken`) when the deployment wants ID tokens (native authorizationType NONE).
 // Every call resolves to { status, headers, body } whatever the status: aws-amplify throws an ApiError for a status
 // of 300 or more, whose `response` getter (core errors/APIError.mjs) holds { statusCode, headers, body } with the
 // headers lower-cased (core clients/handlers/fetch.mjs) and the body as text (api-rest utils/serviceError.mjs).
@@ -10,11 +11,22 @@ import { get, post } from 'aws-amplify/api';
 import { fetchAuthSession } from 'aws-amplify/auth';
 import { API_NAME } from './amplify-config.mjs';
 
+/**
+ * The token of `tokenKind` ('access' or 'id', what configureFromAmplifyConfiguration returns) among a session's
+ * tokens (`(await fetchAuthSession()).tokens`).
+ */
+export function tokenOf(tokens, tokenKind) {
+  if (tokenKind !== 'access' && tokenKind !== 'id') {
+    throw new Error(`tokenKind must be 'access' or 'id' (what the configuration names), not ${tokenKind}`);
+  }
+  return tokenKind === 'id' ? tokens.idToken : tokens.accessToken;
+}
+
 /** The caller's token as the API wants it in `Authorization` (a template literal calls the JWT's toString). */
-export async function authorization(tokenKind = 'access') {
+export async function authorization(tokenKind) {
   const { tokens } = await fetchAuthSession();
   if (!tokens) throw new Error('Not signed in');
-  return `${tokenKind === 'id' ? tokens.idToken : tokens.accessToken}`;
+  return `${tokenOf(tokens, tokenKind)}`;
 }
 
 /** Query parameters as aws-amplify wants them: strings only, absent and empty values left out. */
@@ -53,17 +65,17 @@ async function send(operation) {
 }
 
 /**
- * GET a route. `options.authorization` overrides the header (undefined: the signed-in user's token;
- * null: no Authorization header at all).
+ * GET a route with the signed-in user's token of `options.tokenKind` ('access' or 'id': required, the kind the
+ * configuration names). `options.authorization` overrides the header (null: no Authorization header at all).
  */
-export async function adminGet(path, queryParams, { tokenKind = 'access', authorization: auth } = {}) {
+export async function adminGet(path, queryParams, { tokenKind, authorization: auth } = {}) {
   const value = auth === undefined ? await authorization(tokenKind) : auth;
   const headers = { 'Content-Type': 'application/json', ...(value === null ? {} : { Authorization: value }) };
   return send(get({ apiName: API_NAME, path, options: { queryParams: queryParamsOf(queryParams), headers } }));
 }
 
 /** POST a JSON body to a route; options as for adminGet. */
-export async function adminPost(path, body, { tokenKind = 'access', authorization: auth } = {}) {
+export async function adminPost(path, body, { tokenKind, authorization: auth } = {}) {
   const value = auth === undefined ? await authorization(tokenKind) : auth;
   const headers = { 'Content-Type': 'application/json', ...(value === null ? {} : { Authorization: value }) };
   return send(post({ apiName: API_NAME, path, options: { body, headers } }));

@@ -72,11 +72,18 @@ export function configureFromAmplifyConfiguration(amplifyConfiguration) {
  * Configures Amplify from `amplify_outputs.json` (Gen 2) with Gen 2's documented recipe for a REST API:
  * `Amplify.configure(outputs); Amplify.configure({...config, API: {...config.API, REST: outputs.custom.API}})`
  * where `config = Amplify.getConfig()`.
- * The Gen 2 file has no key for a custom Cognito endpoint; a local environment passes it in `userPoolEndpoint`.
+ * The Gen 2 file has no key for a custom Cognito endpoint, a sign-in flow or the token kind the API wants: the app
+ * knows them (a local environment takes the endpoint from amplify-config.v6.json, and the flow and the token kind
+ * from amplifyconfiguration.json, written beside it). Returns the flow and the token kind, as
+ * configureFromAmplifyConfiguration does.
  */
-export function configureFromAmplifyOutputs(outputs, { userPoolEndpoint } = {}) {
+export function configureFromAmplifyOutputs(
+  outputs,
+  { userPoolEndpoint, authFlowType = 'USER_SRP_AUTH', tokenKind = 'access' } = {},
+) {
   Amplify.configure(outputs);
   const config = Amplify.getConfig();
   Amplify.configure({ ...config, API: { ...config.API, REST: outputs.custom.API } });
   addUserPoolEndpoint(userPoolEndpoint);
+  return { authFlowType, tokenKind };
 }

@@ -1,15 +1,26 @@
-// Every route of the contract's "Routes (keep)" table through aws-amplify v6, configured from the
-// amplifyconfiguration.json the deployment wrote, signed in as the administrator. Every test restores what it
-// changes; signUserOut runs last because it signs the caller out.
+// Every route of the contract's "Routes (keep)" table, and updateUserAttributes, through aws-amplify v6, signed
+// in as the administrator: once configured from amplifyconfiguration.json (Gen 1) and once from
+// amplify_outputs.json (Gen 2's documented recipe), sending the token kind the configuration names. Every test
+// restores what it changes; signUserOut runs last in each pass because it signs the caller out.
 
 import { describe, test, before } from 'node:test';
 import assert from 'node:assert/strict';
 import { Amplify } from 'aws-amplify';
 import { get, post } from 'aws-amplify/api';
 import { fetchAuthSession } from 'aws-amplify/auth';
-import { configureFromAmplifyConfiguration } from '../lib/amplify-config.mjs';
-import { adminGet, adminPost } from '../lib/admin-api.mjs';
-import { env, allUsers, readOutputs, signInAs, assertCors, assertError } from './support.mjs';
+import { tokenOf } from '../lib/admin-api.mjs';
+import {
+  env,
+  allUsers,
+  CONFIG_SOURCES,
+  useConfig,
+  apiGet,
+  apiPost,
+  signInAs,
+  assertCors,
+  assertError,
+  assertSessionEnded,
+} from './support.mjs';
 
 const ISO_MILLIS = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/;
 
@@ -18,7 +29,7 @@ async function allPages(path, params, key) {
   const pages = [];
   let token;
   do {
-    const response = await adminGet(path, { ...params, token });
+    const response = await apiGet(path, { ...params, token });
     assert.equal(response.status, 200, `${path} page ${pages.length + 1}: ${JSON.stringify(response.body)}`);
     assertCors(response, path);
     assert.ok(Array.isArray(response.body[key]), `${path} answers ${key}`);
@@ -107,7 +118,7 @@ describe('aws-amplify v6 configured from amplifyconfiguration.json', () => {
       );
       assert.ok(!('$metadata' in listed), 'no SDK $metadata');
     } finally {
-      await adminPost('/removeUserFromGroup', { username, groupname });
+      await apiPost('/removeUserFromGroup', { username, groupname });
     }
     assert.ok(!(await groupMembers(groupname)).includes(username), 'state restored');
   });
@@ -116,18 +127,18 @@ describe('aws-amplify v6 configured from amplifyconfiguration.json', () => {
     const username = env.others[1] ?? env.others[0];
     const groupname = otherGroup;
     try {
-      const added = await adminPost('/addUserToGroup', { username, groupname });
+      const added = await apiPost('/addUserToGroup', { username, groupname });
       assert.equal(added.status, 200);
       assert.ok((await groupsOf(username)).includes(groupname), 'listGroupsForUser shows the new group');
 
-      const removed = await adminPost('/removeUserFromGroup', { username, groupname });
+      const removed = await apiPost('/removeUserFromGroup', { username, groupname });
       assert.equal(removed.status, 200);
       assertCors(removed, 'removeUserFromGroup');
       assert.deepEqual(removed.body, { message: `Removed ${username} from ${groupname}` });
       assert.ok(!(await groupMembers(groupname)).includes(username), 'listUsersInGroup no longer shows the user');
       assert.ok(!(await groupsOf(username)).includes(groupname), 'listGroupsForUser no longer shows the group');
     } finally {
-      await adminPost('/removeUserFromGroup', { username, groupname });
+      await apiPost('/removeUserFromGroup', { username, groupname });
     }
   });
 
@@ -157,13 +168,13 @@ describe('aws-amplify v6 configured from amplifyconfiguration.json', () => {
 
   test('listUsers takes the structured filter (filterAttribute, filterType, filterValue)', async () => {
     const target = env.others[0];
-    const exact = await adminGet('/listUsers', { filterAttribute: 'username', filterType: '=', filterValue: target });
+    const exact = await apiGet('/listUsers', { filterAttribute: 'username', filterType: '=', filterValue: target });
     assert.equal(exact.status, 200, JSON.stringify(exact.body));
     assert.deepEqual(
       exact.body.Users.map((user) => user.Username),
       [target],
     );
-    const prefix = await adminGet('/listUsers', {
+    const prefix = await apiGet('/listUsers', {
       filterAttribute: 'username',
       filterType: '^=',
       filterValue: target.slice(0, 2),
@@ -191,7 +202,7 @@ describe('aws-amplify v6 configured from amplifyconfiguration.json', () => {
   });
 
   test('listGroupsForUser gives each group cut down to its name and description', async () => {
-    const response = await adminGet('/listGroupsForUser', { username: env.admin });
+    const response = await apiGet('/listGroupsForUser', { username: env.admin });
     assert.equal(response.status, 200);
     assertCors(response, 'listGroupsForUser');
     assert.ok(response.body.Groups.some((group) => group.GroupName === adminGroup));
@@ -202,13 +213,13 @@ describe('aws-amplify v6 configured from amplifyconfiguration.json', () => {
         `only GroupName and Description: ${JSON.stringify(group)}`,
       );
     }
-    const none = await adminGet('/listGroupsForUser', { username: env.user });
+    const none = await apiGet('/listGroupsForUser', { username: env.user });
     assert.equal(none.status, 200);
     assert.deepEqual(none.body.Groups, []);
   });
 
   test('getUser gives AdminGetUser output', async () => {
-    const response = await adminGet('/getUser', { username: env.user });
+    const response = await apiGet('/getUser', { username: env.user });
     assert.equal(response.status, 200);
     assertCors(response, 'getUser');
     const user = response.body;
@@ -224,19 +235,19 @@ describe('aws-amplify v6 configured from amplifyconfiguration.json', () => {
   test('disableUser and enableUser: getUser shows Enabled false, then true', async () => {
     const username = env.others.at(-1);
     try {
-      const disabled = await adminPost('/disableUser', { username });
+      const disabled = await apiPost('/disableUser', { username });
       assert.equal(disabled.status, 200);
       assertCors(disabled, 'disableUser');
       assert.deepEqual(disabled.body, { message: `Disabled ${username}` });
-      assert.equal((await adminGet('/getUser', { username })).body.Enabled, false);
+      assert.equal((await apiGet('/getUser', { username })).body.Enabled, false);
 
-      const enabled = await adminPost('/enableUser', { username });
+      const enabled = await apiPost('/enableUser', { username });
       assert.equal(enabled.status, 200);
       assertCors(enabled, 'enableUser');
       assert.deepEqual(enabled.body, { message: `Enabled ${username}` });
-      assert.equal((await adminGet('/getUser', { username })).body.Enabled, true);
+      assert.equal((await apiGet('/getUser', { username })).body.Enabled, true);
     } finally {
-      await adminPost('/enableUser', { username });
+      await apiPost('/enableUser', { username });
     }
   });
 
@@ -245,7 +256,7 @@ describe('aws-amplify v6 configured from amplifyconfiguration.json', () => {
     // "User cannot be confirmed. Current status is CONFIRMED"), which the API answers with 400, Cognito's message
     // and `code`; moto (the local emulator) confirms again and the API answers 200. Both leave the user CONFIRMED.
     const username = env.user;
-    const response = await adminPost('/confirmUserSignUp', { username });
+    const response = await apiPost('/confirmUserSignUp', { username });
     assertCors(response, 'confirmUserSignUp');
     if (response.status === 200) {
       assert.deepEqual(response.body, { message: `Confirmed ${username} registration` });
@@ -253,12 +264,12 @@ describe('aws-amplify v6 configured from amplifyconfiguration.json', () => {
       assertError(response, 400, undefined, 'confirmUserSignUp on a confirmed user');
       assert.equal(response.body.code, 'NotAuthorizedException');
     }
-    const user = await adminGet('/getUser', { username });
+    const user = await apiGet('/getUser', { username });
     assert.equal(user.body.UserStatus, 'CONFIRMED');
   });
 
   test('signUserOut signs the caller out from all devices (last: it ends the session)', async () => {
-    const response = await adminPost('/signUserOut', { username: env.admin });
+    const response = await apiPost('/signUserOut', { username: env.admin });
     assert.equal(response.status, 200, JSON.stringify(response.body));
     assertCors(response, 'signUserOut');
     assert.deepEqual(response.body, { message: `Signed out ${env.admin} from all devices` });

@@ -1,4 +1,5 @@
-// What the Node suites share: the environment the harness sets, the outputs files, signing in.
+// What the Node suites share: the environment the harness sets, the outputs files, the configuration sources,
+// signing in, calling the API with the token kind the configuration names, the assertions on every answer.
 //
 // Environment (set by the Rust e2e harness after it deployed and created the users):
 //   AQ_OUTPUTS_DIR   the deployment's outputs directory (outputs/<env>/), required
@@ -6,11 +7,21 @@
 //   AQ_ADMIN_USER    a user in the API's administering group (default alice)
 //   AQ_USER          a user in no group (default bob)
 //   AQ_OTHER_USERS   comma-separated users in no group (default carol,dave,erin)
+//   AQ_TOKEN_KIND    the deployment's token kind, `access` or `id` (default access)
+//   AQ_CORS_ORIGIN   the Access-Control-Allow-Origin the API answers a call without Origin with (default *)
 
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { signIn, signOut, getCurrentUser } from 'aws-amplify/auth';
+import { signIn, signOut, getCurrentUser, fetchAuthSession } from 'aws-amplify/auth';
+import { Hub } from 'aws-amplify/utils';
+import {
+  configureFromAmplifyConfiguration,
+  configureFromAmplifyOutputs,
+  authFlowTypeOf,
+  tokenKindOf,
+} from '../lib/amplify-config.mjs';
+import { adminGet, adminPost } from '../lib/admin-api.mjs';
 
 function required(name) {
   const value = process.env[name];
@@ -18,6 +29,12 @@ function required(name) {
     throw new Error(`${name} is not set: the suites need a deployed environment (see clients/README.md)`);
   }
   return value;
+}
+
+function tokenKindFromEnv() {
+  const kind = process.env.AQ_TOKEN_KIND || 'access';
+  if (kind !== 'access' && kind !== 'id') throw new Error(`AQ_TOKEN_KIND must be access or id, not ${kind}`);
+  return kind;
 }
 
 export const env = {
@@ -29,17 +46,94 @@ export const env = {
     .split(',')
     .map((name) => name.trim())
     .filter(Boolean),
+  /** The token kind the deployment was configured with: what the outputs must name. */
+  tokenKind: tokenKindFromEnv(),
+  corsOrigin: process.env.AQ_CORS_ORIGIN || '*',
 };
 
 /** Every user the harness created. */
 export const allUsers = () => [env.admin, env.user, ...env.others];
 
+/** The token kind the API refuses: the other one. */
+export const otherTokenKind = (kind) => (kind === 'access' ? 'id' : 'access');
+
 export function readOutputs(file) {
   return JSON.parse(readFileSync(join(env.outputsDir, file), 'utf8'));
 }
 
-/** Signs `username` in with the flow the outputs name, after signing out whoever was signed in. */
-export async function signInAs(username, authFlowType) {
+/**
+ * The files a client configures aws-amplify from; the routes and errors suites run once for each. `configure()`
+ * configures Amplify and returns the sign-in flow and the token kind; `expected()` what Amplify.getConfig() must
+ * then hold.
+ */
+export const CONFIG_SOURCES = [
+  {
+    name: 'amplifyconfiguration.json (Gen 1)',
+    configure: () => configureFromAmplifyConfiguration(readOutputs('amplifyconfiguration.json')),
+    expected() {
+      const config = readOutputs('amplifyconfiguration.json');
+      const api = config.aws_cloud_logic_custom.find((entry) => entry.name === 'AdminQueries');
+      return {
+        endpoint: api.endpoint,
+        region: api.region,
+        userPoolId: config.aws_user_pools_id,
+        userPoolClientId: config.aws_user_pools_web_client_id,
+        userPoolEndpoint: config.aws_user_pools_endpoint,
+      };
+    },
+  },
+  {
+    // Gen 2's documented recipe (configureFromAmplifyOutputs). The Gen 2 file names no Cognito endpoint, sign-in
+    // flow or token kind: the local endpoint comes from amplify-config.v6.json, the flow and the token kind from
+    // amplifyconfiguration.json, both written beside it by the same deploy.
+    name: 'amplify_outputs.json (Gen 2)',
+    configure() {
+      const gen1 = readOutputs('amplifyconfiguration.json');
+      return configureFromAmplifyOutputs(readOutputs('amplify_outputs.json'), {
+        userPoolEndpoint: readOutputs('amplify-config.v6.json').Auth?.Cognito?.userPoolEndpoint,
+        authFlowType: authFlowTypeOf(gen1),
+        tokenKind: tokenKindOf(gen1),
+      });
+    },
+    expected() {
+      const outputs = readOutputs('amplify_outputs.json');
+      return {
+        endpoint: outputs.custom.API.AdminQueries.endpoint,
+        region: outputs.custom.API.AdminQueries.region,
+        userPoolId: outputs.auth.user_pool_id,
+        userPoolClientId: outputs.auth.user_pool_client_id,
+        userPoolEndpoint: readOutputs('amplify-config.v6.json').Auth?.Cognito?.userPoolEndpoint,
+      };
+    },
+  },
+];
+
+/** What the last `useConfig` configured: the sign-in flow and the token kind every call sends. */
+const current = { authFlowType: undefined, tokenKind: undefined };
+
+/** Configures Amplify from `source` and checks the token kind it names is the deployment's (AQ_TOKEN_KIND). */
+export function useConfig(source) {
+  const { authFlowType, tokenKind } = source.configure();
+  assert.equal(tokenKind, env.tokenKind, `${source.name} names the deployment's token kind (AQ_TOKEN_KIND)`);
+  Object.assign(current, { authFlowType, tokenKind });
+  return { authFlowType, tokenKind };
+}
+
+function currentTokenKind() {
+  assert.ok(current.tokenKind, 'useConfig(source) configures Amplify before any call');
+  return current.tokenKind;
+}
+
+/** GET with the token kind the configuration names (options as for adminGet). */
+export const apiGet = (path, params, options = {}) =>
+  adminGet(path, params, { tokenKind: currentTokenKind(), ...options });
+
+/** POST with the token kind the configuration names (options as for adminPost). */
+export const apiPost = (path, body, options = {}) =>
+  adminPost(path, body, { tokenKind: currentTokenKind(), ...options });
+
+/** Signs `username` in with the flow the configuration names, after signing out whoever was signed in. */
+export async function signInAs(username, authFlowType = current.authFlowType) {
   try {
     await getCurrentUser();
     await signOut();
@@ -52,12 +146,15 @@ export async function signInAs(username, authFlowType) {
   return result;
 }
 
-/** Asserts the CORS header every answer of the API carries, errors included. */
+/**
+ * Asserts the CORS headers every answer of the API carries, errors included: Access-Control-Allow-Origin is the
+ * configured origin (AQ_CORS_ORIGIN, `*` by default) and Access-Control-Allow-Headers is there.
+ */
 export function assertCors(response, what) {
-  assert.ok(
-    response.headers['access-control-allow-origin'],
-    `${what}: access-control-allow-origin missing (status ${response.status}, headers ${JSON.stringify(response.headers)})`,
-  );
+  const headers = response.headers ?? {};
+  const detail = `(status ${response.status ?? response.statusCode}, headers ${JSON.stringify(headers)})`;
+  assert.equal(headers['access-control-allow-origin'], env.corsOrigin, `${what}: access-control-allow-origin ${detail}`);
+  assert.ok(headers['access-control-allow-headers'], `${what}: access-control-allow-headers missing ${detail}`);
 }
 
 /** Asserts a JSON error answer: the status, the exact message, CORS. */
@@ -68,4 +165,31 @@ export function assertError(response, status, message, what) {
   else assert.equal(typeof response.body.message, 'string', what);
   assert.match(response.headers['content-type'] ?? '', /^application\/json/, `${what}: content-type`);
   assertCors(response, what);
+}
+
+/**
+ * After AdminUserGlobalSignOut the refresh token is revoked: a forced refresh is refused with
+ * NotAuthorizedException, on which aws-amplify clears the tokens and fetchAuthSession answers without tokens
+ * (@aws-amplify/auth TokenOrchestrator.handleErrors); any other outcome fails.
+ */
+export async function assertSessionEnded() {
+  const failures = [];
+  const stop = Hub.listen('auth', ({ payload }) => {
+    if (payload.event === 'tokenRefresh_failure') failures.push(payload.data?.error);
+  });
+  let session;
+  try {
+    session = await fetchAuthSession({ forceRefresh: true });
+  } catch (error) {
+    assert.equal(error.name, 'NotAuthorizedException', `the refresh is refused as revoked: ${error}`);
+    return;
+  } finally {
+    stop();
+  }
+  assert.equal(session.tokens, undefined, 'no tokens after a refused refresh');
+  assert.deepEqual(
+    failures.map((error) => error?.name),
+    ['NotAuthorizedException'],
+    'the refresh failed with NotAuthorizedException',
+  );
 }

@@ -14,21 +14,9 @@ use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
-use e2e::{temp_dir, workspace_root, xtask, xtask_command, xtask_ok};
+use e2e::{PASSWORD, project_with_two_groups, workspace_root, xtask, xtask_command, xtask_ok};
 use serde_json::Value;
 
-const CONFIG: &str = r#"project = "clients"
-
-[user_pool]
-groups = [{ name = "Admins", precedence = 1 }, { name = "Editors", precedence = 2 }]
-
-[admin_api]
-restrict_to_group = "Admins"
-token = "access"
-cors_origins = ["*"]
-"#;
-
-const PASSWORD: &str = "Correct-Horse-9-battery";
 const OTHERS: [&str; 3] = ["carol", "dave", "erin"];
 /// The longest an npm script may run before the test fails instead of hanging.
 const SCRIPT_TIMEOUT: Duration = Duration::from_secs(600);
@@ -150,8 +138,7 @@ fn start_console(deployed: &mut Deployed) -> String {
 
 #[test]
 fn aws_amplify_and_the_admin_console_work_unchanged() {
-    let project = temp_dir("clients");
-    std::fs::write(project.join("admin-queries.toml"), CONFIG).unwrap();
+    let project = project_with_two_groups("clients");
     let mut deployed = Deployed { project: project.clone(), console: None };
     xtask_ok(&project, &["deploy"]);
     xtask_ok(&project, &["user", "create", "alice", "--group", "Admins", "--password", PASSWORD]);

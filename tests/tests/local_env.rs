@@ -7,22 +7,9 @@ use std::process::Command;
 use std::time::{SystemTime, UNIX_EPOCH};
 
 use aws_sdk_cognitoidentityprovider::types::{AuthFlowType, ExplicitAuthFlowsType};
-use e2e::{Answer, http, temp_dir, workspace_root, xtask, xtask_ok};
+use e2e::{Answer, PASSWORD, http, project_with_two_groups, workspace_root, xtask, xtask_ok};
 use local_cloud::processes::{group_members, is_alive};
 use serde_json::{Value, json};
-
-const CONFIG: &str = r#"project = "e2e"
-
-[user_pool]
-groups = [{ name = "Admins", precedence = 1 }, { name = "Editors", precedence = 2 }]
-
-[admin_api]
-restrict_to_group = "Admins"
-token = "access"
-cors_origins = ["*"]
-"#;
-
-const PASSWORD: &str = "Correct-Horse-9-battery";
 
 fn cognito(endpoint: &str) -> aws_sdk_cognitoidentityprovider::Client {
     use aws_sdk_cognitoidentityprovider::config::{BehaviorVersion, Credentials, Region};
@@ -71,8 +58,7 @@ async fn call(base: &str, token: &str, method: &str, path: &str, body: Option<Va
 
 #[tokio::test(flavor = "multi_thread")]
 async fn deploy_call_every_route_and_tear_down() {
-    let project = temp_dir("local-env");
-    std::fs::write(project.join("admin-queries.toml"), CONFIG).unwrap();
+    let project = project_with_two_groups("e2e");
 
     // Deploy twice: the second changes nothing.
     let first: Value = serde_json::from_str(&xtask_ok(&project, &["deploy", "--json"])).unwrap();
