@@ -5,12 +5,16 @@
 //   AQ_PASSWORD        the users' password (required)
 //   AQ_ADMIN_USER      a member of the administering group (default alice)
 //   AQ_USER            a user in no group (default bob)
-//   AQ_OTHER_USERS     comma-separated users in no group; the first is added to Editors and removed (default carol,...)
+//   AQ_OTHER_USERS     comma-separated users in no group; the first is added to Editors and removed, disabled and
+//                      enabled (default carol,dave,erin)
 //   AQ_ARTIFACTS_DIR   where the screenshots go (default clients/artifacts)
 //   CHROMIUM           the chromium binary (default /usr/bin/chromium)
 //
 // chromium.launch gives every run a fresh temporary profile (user-data-dir) that it deletes on close; each
-// scenario also gets a fresh browser context, so no session leaks from one user to the next.
+// scenario also gets a fresh browser context, so no session leaks from one user to the next. The console marks
+// <main aria-busy="true"> while a user action (and the refresh after it) runs; the steps wait for it to end.
+// Calls made from Node (the API's own messages, restoring state) configure aws-amplify from the same served
+// amplifyconfiguration.json and send the token kind it names.
 
 import { describe, test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
@@ -20,7 +24,7 @@ import { fileURLToPath } from 'node:url';
 import { chromium } from 'playwright-core';
 import { signIn, signOut } from 'aws-amplify/auth';
 import { configureFromAmplifyConfiguration } from '../lib/amplify-config.mjs';
-import { adminGet, adminPost } from '../lib/admin-api.mjs';
+import { adminGet, adminPost, messageOf } from '../lib/admin-api.mjs';
 
 const FORBIDDEN = 'User does not have permissions to perform administrative tasks';
 const GROUP = 'Editors';
@@ -57,32 +61,60 @@ async function freshPage() {
   return { context, page };
 }
 
+/** Waits until the user action under way, and the refresh after it, is done. */
+const settled = (page) => page.locator('main[aria-busy="false"]').waitFor();
+
 async function signInThroughTheForm(page, username) {
   await page.goto(consoleUrl.href);
   await page.getByLabel('Username').fill(username);
   await page.getByLabel('Password', { exact: true }).fill(password);
   await page.getByRole('button', { name: 'Sign in' }).click();
   await page.locator('#session-user').filter({ hasText: username }).waitFor();
+  await settled(page);
+  assert.equal(await page.getByLabel('Password', { exact: true }).inputValue(), '', 'the password field is cleared');
 }
 
 const userRows = (page) => page.locator('#user-table tbody tr');
 const userNames = (page) => page.locator('#user-table tbody button.link').allTextContents();
 
-/** Takes the target out of the group and enables it again through the API, in case a failed run left it so. */
-async function restoreGroup() {
+/** Runs `work(tokenKind)` in Node signed in as the administrator, from the console's own configuration. */
+async function asAdmin(work) {
   const response = await fetch(new URL('amplifyconfiguration.json', consoleUrl));
-  const { authFlowType } = configureFromAmplifyConfiguration(await response.json());
+  assert.equal(response.status, 200, 'the console serves amplifyconfiguration.json');
+  const { authFlowType, tokenKind } = configureFromAmplifyConfiguration(await response.json());
   await signIn({ username: admin, password, options: { authFlowType } });
   try {
-    const members = await adminGet('/listUsersInGroup', { groupname: GROUP, limit: 60 });
-    if (members.body.Users?.some((member) => member.Username === target)) {
-      await adminPost('/removeUserFromGroup', { username: target, groupname: GROUP });
-    }
-    const details = await adminGet('/getUser', { username: target });
-    if (details.body.Enabled === false) await adminPost('/enableUser', { username: target });
+    return await work(tokenKind);
   } finally {
     await signOut();
   }
+}
+
+/** Takes the target out of the group and enables it again through the API, in case a failed run left it so. */
+function restoreGroup() {
+  return asAdmin(async (tokenKind) => {
+    const members = await adminGet('/listUsersInGroup', { groupname: GROUP, limit: 60 }, { tokenKind });
+    assert.equal(members.status, 200, `listUsersInGroup: ${messageOf(members)}`);
+    if (members.body.Users.some((member) => member.Username === target)) {
+      const removed = await adminPost('/removeUserFromGroup', { username: target, groupname: GROUP }, { tokenKind });
+      assert.equal(removed.status, 200, `removeUserFromGroup: ${messageOf(removed)}`);
+    }
+    const details = await adminGet('/getUser', { username: target }, { tokenKind });
+    assert.equal(details.status, 200, `getUser: ${messageOf(details)}`);
+    if (details.body.Enabled === false) {
+      const enabled = await adminPost('/enableUser', { username: target }, { tokenKind });
+      assert.equal(enabled.status, 200, `enableUser: ${messageOf(enabled)}`);
+    }
+  });
+}
+
+/** The API's own answer to an administrator disabling themselves (a 409 that changes nothing). */
+function selfDisableAnswer() {
+  return asAdmin(async (tokenKind) => {
+    const response = await adminPost('/disableUser', { username: admin }, { tokenKind });
+    assert.equal(response.status, 409, `disabling oneself is refused: ${JSON.stringify(response.body)}`);
+    return messageOf(response);
+  });
 }
 
 describe('the admin console in chromium', { timeout: 180_000 }, () => {
@@ -125,9 +157,13 @@ describe('the admin console in chromium', { timeout: 180_000 }, () => {
     }
   });
 
-  const adminTitle = `the administrator (${admin}) lists, pages, filters, adds ${target} to ${GROUP} and back, disables and enables`;
-  test(adminTitle, async () => {
+  const adminTitle =
+    `the administrator (${admin}) lists, pages, filters, adds ${target} to ${GROUP} and back, disables and ` +
+    'enables, is refused disabling themselves, signs out';
+  test(adminTitle, async (t) => {
+    const selfDisableMessage = await selfDisableAnswer();
     const { context, page } = await freshPage();
+    let failure;
     try {
       await page.goto(consoleUrl.href);
       await page.getByRole('heading', { name: 'Sign in' }).waitFor();
@@ -140,22 +176,26 @@ describe('the admin console in chromium', { timeout: 180_000 }, () => {
       assert.equal(await page.locator('#error').isVisible(), false, 'no error after signing in');
       await screenshot(page, '02-signed-in-user-list.png');
 
-      // Paging with NextToken: two users a page.
+      // Paging with NextToken: at most two users a page. Cognito may answer a short page before the last, so only
+      // "at most two", "not the same users" and "Previous gives page 1 back" are asserted.
       await page.getByLabel('Per page').fill('2');
       await page.getByRole('button', { name: 'Apply' }).click();
+      await settled(page);
       await page.locator('#page-number').filter({ hasText: 'Page 1' }).waitFor();
-      await page.waitForFunction(() => document.querySelectorAll('#user-table tbody button.link').length === 2);
       const first = await userNames(page);
+      assert.ok(first.length >= 1 && first.length <= 2, `page 1 holds one or two users: ${first}`);
+      assert.equal(await page.getByRole('button', { name: 'Next' }).isEnabled(), true, 'more users than a page');
       await page.getByRole('button', { name: 'Next' }).click();
+      await settled(page);
       await page.locator('#page-number').filter({ hasText: 'Page 2' }).waitFor();
-      await page.waitForFunction(() => document.querySelectorAll('#user-table tbody button.link').length > 0);
       const second = await userNames(page);
+      assert.ok(second.length <= 2, `page 2 holds at most two users: ${second}`);
       const overlap = second.filter((name) => first.includes(name));
       assert.deepEqual(overlap, [], `page 2 (${second}) differs from page 1 (${first})`);
       await screenshot(page, '03-page-2.png');
       await page.getByRole('button', { name: 'Previous' }).click();
+      await settled(page);
       await page.locator('#page-number').filter({ hasText: 'Page 1' }).waitFor();
-      await page.waitForFunction(() => document.querySelectorAll('#user-table tbody button.link').length > 0);
       assert.deepEqual(await userNames(page), first, 'Previous shows page 1 again');
 
       // The structured filter.
@@ -164,6 +204,7 @@ describe('the admin console in chromium', { timeout: 180_000 }, () => {
       await page.getByLabel('Match').selectOption('^=');
       await page.getByLabel('Value').fill(target.slice(0, 3));
       await page.getByRole('button', { name: 'Apply' }).click();
+      await settled(page);
       await page.locator('#user-caption').filter({ hasText: 'matching' }).waitFor();
       const filtered = await userNames(page);
       assert.ok(filtered.includes(target), `the filter finds ${target}: ${filtered}`);
@@ -172,6 +213,7 @@ describe('the admin console in chromium', { timeout: 180_000 }, () => {
 
       // One user: details, then into the group and out again.
       await page.getByRole('button', { name: `Open ${target}` }).click();
+      await settled(page);
       await page.getByRole('heading', { name: `User ${target}` }).waitFor();
       assert.match(await page.locator('#user-facts').textContent(), /CONFIRMED/);
       assert.match(await page.locator('#attribute-table').textContent(), /sub/);
@@ -179,35 +221,72 @@ describe('the admin console in chromium', { timeout: 180_000 }, () => {
 
       await page.getByLabel('Group', { exact: true }).selectOption(GROUP);
       await page.getByRole('button', { name: 'Add to group' }).click();
+      await settled(page);
       await page.getByRole('button', { name: `Remove from ${GROUP}` }).waitFor();
       assert.equal(await page.locator('#notice').textContent(), `Success adding ${target} to ${GROUP}`);
       assert.match(await page.locator('#user-groups').textContent(), new RegExp(GROUP));
       await screenshot(page, '06-added-to-group.png');
 
       await page.getByRole('button', { name: `Remove from ${GROUP}` }).click();
+      await settled(page);
       await page.locator('#user-groups').filter({ hasText: 'In no group.' }).waitFor();
       assert.equal(await page.locator('#notice').textContent(), `Removed ${target} from ${GROUP}`);
       await screenshot(page, '07-removed-from-group.png');
 
       await page.getByRole('button', { name: 'Disable user' }).click();
+      await settled(page);
       await page.getByRole('button', { name: 'Enable user' }).waitFor();
       assert.equal(await page.locator('#notice').textContent(), `Disabled ${target}`);
       assert.match(await page.locator('#user-facts').textContent(), /Enabledno/);
+      await screenshot(page, '08-disabled.png');
+
       await page.getByRole('button', { name: 'Enable user' }).click();
+      await settled(page);
       await page.getByRole('button', { name: 'Disable user' }).waitFor();
       assert.equal(await page.locator('#notice').textContent(), `Enabled ${target}`);
       assert.match(await page.locator('#user-facts').textContent(), /Enabledyes/);
+      await screenshot(page, '09-enabled.png');
+
+      // Disabling oneself: the API refuses (409) and the console shows its message as it comes, still there after
+      // the refresh that follows the action.
+      await page.getByRole('button', { name: 'Clear' }).click();
+      await settled(page);
+      await page.getByRole('button', { name: `Open ${admin}` }).click();
+      await settled(page);
+      await page.getByRole('heading', { name: `User ${admin}` }).waitFor();
+      await page.getByRole('button', { name: 'Disable user' }).click();
+      await settled(page);
+      const alert = page.locator('#error');
+      assert.equal(await alert.isVisible(), true, 'the API error is shown after the refresh');
+      assert.equal(await alert.getAttribute('role'), 'alert');
+      assert.equal(await alert.textContent(), selfDisableMessage, "the API's message, verbatim");
+      assert.equal(await page.locator('#notice').isVisible(), false, 'no success notice');
+      assert.match(await page.locator('#user-facts').textContent(), /Enabledyes/, `${admin} is still enabled`);
+      assert.equal(await page.getByRole('button', { name: 'Disable user' }).isVisible(), true);
+      await screenshot(page, '10-disable-self-refused.png');
 
       await page.getByRole('button', { name: 'Sign out' }).click();
+      await settled(page);
       await page.getByRole('heading', { name: 'Sign in' }).waitFor();
       assert.equal(await userRows(page).count(), 0, 'the list is gone after signing out');
+      assert.equal(await page.locator('#session').isVisible(), false, 'no session shown');
+      assert.equal(await page.locator('#error').isVisible(), false, 'signing out clears the error');
+      assert.equal(await page.locator('#notice').textContent(), 'Signed out.');
+      await screenshot(page, '11-signed-out.png');
       assert.deepEqual(page.errors, [], 'no uncaught errors in the page');
     } catch (error) {
+      failure = error;
       await screenshot(page, 'failed-administrator.png').catch(() => {});
       throw error;
     } finally {
-      await context.close();
-      await restoreGroup();
+      await context.close().catch(() => {});
+      try {
+        await restoreGroup();
+      } catch (restoreError) {
+        // Throwing here would replace the test's own failure: report the restore's next to it instead.
+        if (!failure) throw restoreError;
+        t.diagnostic(`restoreGroup failed as well: ${restoreError?.stack ?? restoreError}`);
+      }
     }
   });
 
@@ -218,9 +297,12 @@ describe('the admin console in chromium', { timeout: 180_000 }, () => {
       const alert = page.locator('#error');
       await alert.filter({ hasText: FORBIDDEN }).waitFor();
       assert.equal(await alert.getAttribute('role'), 'alert');
-      assert.equal((await alert.textContent()).trim(), FORBIDDEN);
-      await screenshot(page, '08-non-admin-forbidden.png');
+      assert.equal(await alert.textContent(), FORBIDDEN);
+      await screenshot(page, '12-non-admin-forbidden.png');
       assert.deepEqual(page.errors, [], 'no uncaught errors in the page');
+    } catch (error) {
+      await screenshot(page, 'failed-non-admin.png').catch(() => {});
+      throw error;
     } finally {
       await context.close();
     }

@@ -18,6 +18,8 @@ const state = {
   selected: null, // the user shown in the detail panel
   groups: [], // every group's name, from listGroups
   listRequest: 0, // the latest listUsers request; an older answer arriving later is dropped
+  userRequest: 0, // the latest opening of a user; an older answer arriving later is dropped
+  busy: 0, // user actions under way (<main aria-busy> while any is)
 };
 
 function show(element, visible) {
@@ -35,24 +37,51 @@ function showNotice(message) {
   show($('notice'), Boolean(message));
 }
 
-/** Runs an API call; shows the API's own message when it fails and returns undefined then. */
-async function api(call) {
+/**
+ * Runs an API call; shows the API's own message when it fails and returns undefined then. A success leaves the
+ * alert alone: the error of an action stays up while the views refresh after it, and of two calls made together
+ * neither clears the other's error. A user action clears it when it starts (userAction). `current()` says whether
+ * the answer is still wanted: a stale one shows nothing.
+ */
+async function api(call, current = () => true) {
   try {
     const response = await call();
     if (response.status >= 300) {
-      showError(messageOf(response));
+      if (current()) showError(messageOf(response));
       return undefined;
     }
-    showError('');
     return response.body;
   } catch (error) {
-    showError(error?.message ?? String(error));
+    if (current()) showError(error?.message ?? String(error));
     return undefined;
   }
 }
 
-const get = (path, params) => api(() => adminGet(path, params, { tokenKind: state.tokenKind }));
+const get = (path, params, current) => api(() => adminGet(path, params, { tokenKind: state.tokenKind }), current);
 const post = (path, body) => api(() => adminPost(path, body, { tokenKind: state.tokenKind }));
+
+/**
+ * Runs what a person asked for (a click, a form): clears the last error and notice first, and marks <main>
+ * aria-busy until it and the refresh after it (and any other action under way) are done.
+ */
+function userAction(handler) {
+  return async (event) => {
+    event?.preventDefault?.();
+    showError('');
+    showNotice('');
+    const main = document.querySelector('main');
+    state.busy += 1;
+    main.setAttribute('aria-busy', 'true');
+    try {
+      await handler(event);
+    } catch (error) {
+      showError(error?.message ?? String(error));
+    } finally {
+      state.busy -= 1;
+      main.setAttribute('aria-busy', String(state.busy > 0));
+    }
+  };
+}
 
 // ---- configuration ---------------------------------------------------------------------------------------------
 
@@ -95,43 +124,48 @@ async function handleSignInStep(result, username) {
   }
 }
 
-$('sign-in-form').addEventListener('submit', async (event) => {
-  event.preventDefault();
-  showError('');
-  const username = $('username').value.trim();
-  try {
-    const result = await signIn({
-      username,
-      password: $('password').value,
-      options: { authFlowType: state.authFlowType },
-    });
+$('sign-in-form').addEventListener(
+  'submit',
+  userAction(async () => {
+    const username = $('username').value.trim();
+    const password = $('password').value;
+    $('password').value = ''; // the password stays in the page no longer than the sign-in takes
+    const result = await signIn({ username, password, options: { authFlowType: state.authFlowType } });
     await handleSignInStep(result, username);
-  } catch (error) {
-    showError(error?.message ?? String(error));
-  }
-});
+  }),
+);
 
-$('new-password-form').addEventListener('submit', async (event) => {
-  event.preventDefault();
-  try {
-    const result = await confirmSignIn({ challengeResponse: $('new-password').value });
+$('new-password-form').addEventListener(
+  'submit',
+  userAction(async () => {
+    const challengeResponse = $('new-password').value;
+    $('new-password').value = '';
+    const result = await confirmSignIn({ challengeResponse });
     await handleSignInStep(result, $('username').value.trim());
-  } catch (error) {
-    showError(error?.message ?? String(error));
-  }
-});
+  }),
+);
 
-$('sign-out').addEventListener('click', async () => {
-  await signOut();
-  state.selected = null;
-  for (const id of ['session', 'users', 'user-detail', 'new-password-form']) show($(id), false);
-  $('user-table').tBodies[0].replaceChildren();
-  $('sign-in-form').reset();
-  show($('sign-in-form'), true);
-  show($('sign-in'), true);
-  showError('');
-  showNotice('Signed out.');
-});
+$('sign-out').addEventListener(
+  'click',
+  userAction(async () => {
+    try {
+      await signOut();
+    } catch (error) {
+      // Still signed in as far as this page knows: keep the session and say why.
+      showError(`Signing out failed: ${error?.message ?? String(error)}`);
+      return;
+    }
+    state.selected = null;
+    state.listRequest += 1; // answers still on their way are for the old session
+    state.userRequest += 1;
+    for (const id of ['session', 'users', 'user-detail', 'new-password-form']) show($(id), false);
+    $('user-table').tBodies[0].replaceChildren();
+    $('sign-in-form').reset();
+    show($('sign-in-form'), true);
+    show($('sign-in'), true);
+    showNotice('Signed out.');
+  }),
+);
 
 async function enterApp(username) {
   $('session-user').textContent = username;
@@ -163,8 +197,9 @@ function cell(content) {
 async function loadUsers() {
   const params = { limit: state.pageSize, token: state.pageTokens[state.pageIndex], ...state.filter };
   const request = ++state.listRequest;
-  const page = await get('/listUsers', params);
-  if (request !== state.listRequest) return;
+  const current = () => request === state.listRequest;
+  const page = await get('/listUsers', params, current);
+  if (!current()) return;
   const body = $('user-table').tBodies[0];
   body.replaceChildren();
   $('previous-page').disabled = state.pageIndex === 0;
@@ -177,7 +212,7 @@ async function loadUsers() {
     open.className = 'link';
     open.textContent = user.Username;
     open.setAttribute('aria-label', `Open ${user.Username}`);
-    open.addEventListener('click', () => openUser(user.Username));
+    open.addEventListener('click', userAction(() => openUser(user.Username)));
     const row = document.createElement('tr');
     row.append(
       cell(open),
@@ -202,17 +237,23 @@ async function loadUsers() {
   $('user-caption').textContent = `Users${filtered}, page ${state.pageIndex + 1}`;
 }
 
-$('next-page').addEventListener('click', async () => {
-  if (!state.pageTokens[state.pageIndex + 1]) return;
-  state.pageIndex += 1;
-  await loadUsers();
-});
+$('next-page').addEventListener(
+  'click',
+  userAction(async () => {
+    if (!state.pageTokens[state.pageIndex + 1]) return;
+    state.pageIndex += 1;
+    await loadUsers();
+  }),
+);
 
-$('previous-page').addEventListener('click', async () => {
-  if (state.pageIndex === 0) return;
-  state.pageIndex -= 1;
-  await loadUsers();
-});
+$('previous-page').addEventListener(
+  'click',
+  userAction(async () => {
+    if (state.pageIndex === 0) return;
+    state.pageIndex -= 1;
+    await loadUsers();
+  }),
+);
 
 function restartList() {
   state.pageTokens = [undefined];
@@ -220,22 +261,26 @@ function restartList() {
   return loadUsers();
 }
 
-$('filter-form').addEventListener('submit', async (event) => {
-  event.preventDefault();
-  const value = $('filter-value').value;
-  state.filter = value
-    ? { filterAttribute: $('filter-attribute').value, filterType: $('filter-type').value, filterValue: value }
-    : null;
-  state.pageSize = $('page-size').value;
-  await restartList();
-});
+$('filter-form').addEventListener(
+  'submit',
+  userAction(async () => {
+    const value = $('filter-value').value;
+    state.filter = value
+      ? { filterAttribute: $('filter-attribute').value, filterType: $('filter-type').value, filterValue: value }
+      : null;
+    state.pageSize = $('page-size').value;
+    await restartList();
+  }),
+);
 
-$('filter-clear').addEventListener('click', async () => {
-  $('filter-value').value = '';
-  state.filter = null;
-  await restartList();
-});
-
+$('filter-clear').addEventListener(
+  'click',
+  userAction(async () => {
+    $('filter-value').value = '';
+    state.filter = null;
+    await restartList();
+  }),
+);
 
 // ---- one user --------------------------------------------------------------------------------------------------
 
@@ -248,11 +293,13 @@ function fact(list, term, value) {
 }
 
 async function openUser(username) {
+  const request = ++state.userRequest;
+  const current = () => request === state.userRequest;
   const [user, groups] = await Promise.all([
-    get('/getUser', { username }),
-    get('/listGroupsForUser', { username, limit: 60 }),
+    get('/getUser', { username }, current),
+    get('/listGroupsForUser', { username, limit: 60 }, current),
   ]);
-  if (!user || !groups) return;
+  if (!current() || !user || !groups) return;
   state.selected = user;
   $('user-detail-title').textContent = `User ${user.Username}`;
 
@@ -281,7 +328,10 @@ async function openUser(username) {
     const remove = document.createElement('button');
     remove.type = 'button';
     remove.textContent = `Remove from ${name}`;
-    remove.addEventListener('click', () => changeGroup('/removeUserFromGroup', user.Username, name));
+    remove.addEventListener(
+      'click',
+      userAction(() => changeGroup('/removeUserFromGroup', user.Username, name)),
+    );
     item.append(label, ' ', remove);
     list.append(item);
   }
@@ -311,24 +361,30 @@ async function changeGroup(path, username, groupname) {
   await openUser(username);
 }
 
-$('add-group-form').addEventListener('submit', async (event) => {
-  event.preventDefault();
-  if (state.selected && $('group-select').value) {
-    await changeGroup('/addUserToGroup', state.selected.Username, $('group-select').value);
-  }
-});
+$('add-group-form').addEventListener(
+  'submit',
+  userAction(async () => {
+    if (state.selected && $('group-select').value) {
+      await changeGroup('/addUserToGroup', state.selected.Username, $('group-select').value);
+    }
+  }),
+);
 
-$('toggle-enabled').addEventListener('click', async () => {
-  const user = state.selected;
-  if (!user) return;
-  const result = await post(user.Enabled ? '/disableUser' : '/enableUser', { username: user.Username });
-  if (result) showNotice(result.message);
-  await openUser(user.Username);
-  await loadUsers();
-});
+$('toggle-enabled').addEventListener(
+  'click',
+  userAction(async () => {
+    const user = state.selected;
+    if (!user) return;
+    const result = await post(user.Enabled ? '/disableUser' : '/enableUser', { username: user.Username });
+    if (result) showNotice(result.message);
+    await openUser(user.Username);
+    await loadUsers();
+  }),
+);
 
 $('close-detail').addEventListener('click', () => {
   state.selected = null;
+  state.userRequest += 1; // a user still loading does not open the panel again
   show($('user-detail'), false);
 });
 

@@ -29,22 +29,24 @@
 
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { readOutputs } from './support.mjs';
+import { env, readOutputs } from './support.mjs';
 
 const config = readOutputs('amplifyconfiguration.json');
 const local = typeof config.aws_user_pools_endpoint === 'string';
 
 describe('the native (Swift / Android) form in amplifyconfiguration.json', () => {
-  test('api.plugins.awsAPIPlugin.AdminQueries: REST with user-pool auth, every required key', () => {
+  test(`api.plugins.awsAPIPlugin.AdminQueries: REST, every required key, auth for ${env.tokenKind} tokens`, () => {
     const api = config.api?.plugins?.awsAPIPlugin?.AdminQueries;
     assert.ok(api, 'api.plugins.awsAPIPlugin.AdminQueries exists (the API name must be exactly AdminQueries)');
     for (const key of ['endpointType', 'endpoint', 'region', 'authorizationType']) {
       assert.equal(typeof api[key], 'string', `${key} is a string (required by amplify-android and amplify-swift)`);
     }
     assert.equal(api.endpointType, 'REST');
-    // The harness deploys token = "access": API Gateway wants an access token, the libraries attach the user pool
-    // token themselves. (token = "id" writes NONE: the app adds the ID token with an interceptor.)
-    assert.equal(api.authorizationType, 'AMAZON_COGNITO_USER_POOLS');
+    // It follows the deployment's token kind (AQ_TOKEN_KIND): token = "access" writes AMAZON_COGNITO_USER_POOLS
+    // (API Gateway wants an access token, the libraries attach the user pool token themselves); token = "id" writes
+    // NONE (Amplify's Hosted UI recipe: the app adds the ID token with an interceptor).
+    const expected = { access: 'AMAZON_COGNITO_USER_POOLS', id: 'NONE' }[env.tokenKind];
+    assert.equal(api.authorizationType, expected, `authorizationType for token = "${env.tokenKind}"`);
     assert.ok(!('apiKey' in api), 'no apiKey for user-pool auth');
     const url = new URL(api.endpoint);
     assert.match(url.protocol, /^https?:$/);

@@ -15,6 +15,8 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { signIn, signOut, getCurrentUser, fetchAuthSession } from 'aws-amplify/auth';
 import { Hub } from 'aws-amplify/utils';
+import { Amplify } from 'aws-amplify';
+import { cognitoUserPoolsTokenProvider } from 'aws-amplify/auth/cognito';
 import {
   configureFromAmplifyConfiguration,
   configureFromAmplifyOutputs,
@@ -153,7 +155,8 @@ export async function signInAs(username, authFlowType = current.authFlowType) {
 export function assertCors(response, what) {
   const headers = response.headers ?? {};
   const detail = `(status ${response.status ?? response.statusCode}, headers ${JSON.stringify(headers)})`;
-  assert.equal(headers['access-control-allow-origin'], env.corsOrigin, `${what}: access-control-allow-origin ${detail}`);
+  const origin = headers['access-control-allow-origin'];
+  assert.equal(origin, env.corsOrigin, `${what}: access-control-allow-origin ${detail}`);
   assert.ok(headers['access-control-allow-headers'], `${what}: access-control-allow-headers missing ${detail}`);
 }
 
@@ -167,29 +170,69 @@ export function assertError(response, status, message, what) {
   assertCors(response, what);
 }
 
+/** The refresh token of the signed-in user, from aws-amplify's token store. */
+export async function currentRefreshToken() {
+  const tokens = await cognitoUserPoolsTokenProvider.authTokenStore.loadTokens();
+  assert.ok(tokens?.refreshToken, 'signed in with a refresh token');
+  return tokens.refreshToken;
+}
+
 /**
- * After AdminUserGlobalSignOut the refresh token is revoked: a forced refresh is refused with
- * NotAuthorizedException, on which aws-amplify clears the tokens and fetchAuthSession answers without tokens
- * (@aws-amplify/auth TokenOrchestrator.handleErrors); any other outcome fails.
+ * Asks Cognito itself (the configured userPoolEndpoint, else cognito-idp.<region>.amazonaws.com) for new tokens with
+ * InitiateAuth REFRESH_TOKEN_AUTH; answers { status, errorType }.
  */
-export async function assertSessionEnded() {
+async function refreshWithCognito(refreshToken) {
+  const { userPoolId, userPoolClientId, userPoolEndpoint } = Amplify.getConfig().Auth.Cognito;
+  const region = userPoolId.split('_')[0];
+  const response = await fetch(userPoolEndpoint ?? `https://cognito-idp.${region}.amazonaws.com/`, {
+    method: 'POST',
+    headers: {
+      'Content-Type': 'application/x-amz-json-1.1',
+      'X-Amz-Target': 'AWSCognitoIdentityProviderService.InitiateAuth',
+    },
+    body: JSON.stringify({
+      ClientId: userPoolClientId,
+      AuthFlow: 'REFRESH_TOKEN_AUTH',
+      AuthParameters: { REFRESH_TOKEN: refreshToken },
+    }),
+  });
+  const body = await response.json().catch(() => ({}));
+  const errorType = (response.headers.get('x-amzn-errortype') ?? body.__type ?? '').split(':')[0].split('#').pop();
+  return { status: response.status, errorType, body };
+}
+
+/**
+ * Runs `signOutCall` (which calls /signUserOut for the signed-in user) and asserts that it revoked the session:
+ * the refresh token Cognito took before the call is refused with NotAuthorizedException after it.
+ *
+ * Against AWS it also checks what an app sees: aws-amplify's forced refresh is refused with NotAuthorizedException,
+ * on which it clears the tokens and fetchAuthSession answers without tokens (@aws-amplify/auth
+ * TokenOrchestrator.handleErrors). aws-amplify 6.22 refreshes with GetTokensFromRefreshToken, which moto 5.2
+ * does not implement (a 500 HTML page), so against a local Cognito that part is reported, not asserted.
+ */
+export async function assertSignOutRevokes(signOutCall, t) {
+  const refreshToken = await currentRefreshToken();
+  const before = await refreshWithCognito(refreshToken);
+  assert.equal(before.status, 200, `the refresh token works before the sign-out: ${JSON.stringify(before.body)}`);
+
+  await signOutCall();
+
+  const after = await refreshWithCognito(refreshToken);
+  assert.equal(after.status, 400, `the refresh token is refused after the sign-out: ${JSON.stringify(after.body)}`);
+  assert.equal(after.errorType, 'NotAuthorizedException', JSON.stringify(after.body));
+
   const failures = [];
   const stop = Hub.listen('auth', ({ payload }) => {
     if (payload.event === 'tokenRefresh_failure') failures.push(payload.data?.error);
   });
-  let session;
-  try {
-    session = await fetchAuthSession({ forceRefresh: true });
-  } catch (error) {
-    assert.equal(error.name, 'NotAuthorizedException', `the refresh is refused as revoked: ${error}`);
+  const session = await fetchAuthSession({ forceRefresh: true }).catch((error) => error);
+  stop();
+  const names = failures.map((error) => error?.name);
+  if (Amplify.getConfig().Auth.Cognito.userPoolEndpoint && !names.includes('NotAuthorizedException')) {
+    t.diagnostic(`aws-amplify's own refresh against the local Cognito failed with ${names} (${session})`);
     return;
-  } finally {
-    stop();
   }
+  assert.ok(!(session instanceof Error), `fetchAuthSession answers (${session})`);
   assert.equal(session.tokens, undefined, 'no tokens after a refused refresh');
-  assert.deepEqual(
-    failures.map((error) => error?.name),
-    ['NotAuthorizedException'],
-    'the refresh failed with NotAuthorizedException',
-  );
+  assert.deepEqual(names, ['NotAuthorizedException'], 'the refresh failed with NotAuthorizedException');
 }
