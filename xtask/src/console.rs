@@ -62,6 +62,7 @@ pub fn ensure_node_packages() -> Result<(), Error> {
 
 pub fn run(args: &Args) -> Result<(), Error> {
     let env = &args.common.env;
+    project::load(env)?; // an environment the config does not name is an error that says so
     let outputs = project::outputs_dir(env);
     if !outputs.join(CONFIG_FILE).is_file() {
         return Err(Error::NotDeployed { env: env.clone() });
