@@ -4,9 +4,8 @@
 use std::path::PathBuf;
 
 use aws_sdk_cognitoidentityprovider::Client;
-use aws_sdk_cognitoidentityprovider::config::{BehaviorVersion, Credentials, Region};
 
-pub const REGION: &str = "us-east-1";
+pub use local_cloud::cognito::LOCAL_REGION as REGION;
 
 /// The moto endpoint, from `MOTO_ENDPOINT`. Tests fail (never skip) when it is missing.
 pub fn moto_endpoint() -> String {
@@ -18,14 +17,9 @@ pub fn moto_endpoint() -> String {
     })
 }
 
+/// A Cognito client for the tests' moto.
 pub fn cognito() -> Client {
-    let config = aws_sdk_cognitoidentityprovider::Config::builder()
-        .behavior_version(BehaviorVersion::latest())
-        .region(Region::new(REGION))
-        .endpoint_url(moto_endpoint())
-        .credentials_provider(Credentials::new("testing", "testing", None, None, "tests"))
-        .build();
-    Client::from_conf(config)
+    local_cloud::cognito::local_client(&moto_endpoint())
 }
 
 /// A binary of the workspace, built by the same `cargo test --workspace` run (`target/<profile>/<name>`).

@@ -8,19 +8,9 @@ use std::time::{SystemTime, UNIX_EPOCH};
 
 use aws_sdk_cognitoidentityprovider::types::{AuthFlowType, ExplicitAuthFlowsType};
 use e2e::{Answer, PASSWORD, http, project_with_two_groups, workspace_root, xtask, xtask_ok};
+use local_cloud::cognito::local_client as cognito;
 use local_cloud::processes::{group_members, is_alive};
 use serde_json::{Value, json};
-
-fn cognito(endpoint: &str) -> aws_sdk_cognitoidentityprovider::Client {
-    use aws_sdk_cognitoidentityprovider::config::{BehaviorVersion, Credentials, Region};
-    let config = aws_sdk_cognitoidentityprovider::Config::builder()
-        .behavior_version(BehaviorVersion::latest())
-        .region(Region::new("us-east-1"))
-        .endpoint_url(endpoint)
-        .credentials_provider(Credentials::new("t", "t", None, None, "t"))
-        .build();
-    aws_sdk_cognitoidentityprovider::Client::from_conf(config)
-}
 
 /// A token signed with moto's own key (so its signature is valid) with the claims given: for the expired case,
 /// which moto never issues.

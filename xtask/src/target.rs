@@ -3,7 +3,7 @@
 //! deploy wrote, with credentials from the standard AWS chain.
 
 use aws_sdk_cognitoidentityprovider::Client;
-use aws_sdk_cognitoidentityprovider::config::{BehaviorVersion, Credentials, Region};
+use aws_sdk_cognitoidentityprovider::config::{BehaviorVersion, Region};
 use deploy::config::LOCAL;
 use serde_json::Value;
 
@@ -11,8 +11,7 @@ use crate::error::Error;
 use crate::project;
 use crate::state::LocalState;
 
-/// The local environment's region.
-pub const LOCAL_REGION: &str = "us-east-1";
+pub use local_cloud::cognito::{LOCAL_REGION, local_client};
 
 #[derive(Debug, Clone)]
 pub struct Target {
@@ -20,17 +19,6 @@ pub struct Target {
     pub user_pool_id: String,
     pub client_id: String,
     pub is_local: bool,
-}
-
-/// A Cognito client for the local environment's moto. moto takes any credentials; these name themselves.
-pub fn local_client(endpoint: &str) -> Client {
-    let config = aws_sdk_cognitoidentityprovider::Config::builder()
-        .behavior_version(BehaviorVersion::latest())
-        .region(Region::new(LOCAL_REGION))
-        .endpoint_url(endpoint)
-        .credentials_provider(Credentials::new("local", "local", None, None, "admin-queries-local"))
-        .build();
-    Client::from_conf(config)
 }
 
 /// Resolves the deployed environment `env`.

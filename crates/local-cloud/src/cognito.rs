@@ -3,8 +3,24 @@
 //! on moto (whose CloudFormation skips Cognito resources); it is plain Cognito API, nothing emulator-specific.
 
 use aws_sdk_cognitoidentityprovider::Client;
+use aws_sdk_cognitoidentityprovider::config::{BehaviorVersion, Credentials, Region};
 use aws_sdk_cognitoidentityprovider::error::{DisplayErrorContext, SdkError};
 use aws_sdk_cognitoidentityprovider::types::{ExplicitAuthFlowsType, GroupType, UsernameAttributeType};
+
+/// The local environment's region.
+pub const LOCAL_REGION: &str = "us-east-1";
+
+/// A Cognito client for a moto at `endpoint`: the local environment's, or the tests'. moto takes any credentials;
+/// these name themselves.
+pub fn local_client(endpoint: &str) -> Client {
+    let config = aws_sdk_cognitoidentityprovider::Config::builder()
+        .behavior_version(BehaviorVersion::latest())
+        .region(Region::new(LOCAL_REGION))
+        .endpoint_url(endpoint)
+        .credentials_provider(Credentials::new("local", "local", None, None, "admin-queries-local"))
+        .build();
+    Client::from_conf(config)
+}
 
 /// What the pool must look like.
 #[derive(Debug, Clone, PartialEq, Eq)]
