@@ -13,6 +13,8 @@ pub enum Error {
     TestsFailed,
     #[error("the smoke test failed: {0}")]
     SmokeFailed(String),
+    #[error("the benchmark failed: {0}")]
+    BenchFailed(String),
     #[error(transparent)]
     Moto(#[from] MotoError),
     #[error(transparent)]
@@ -35,11 +37,11 @@ pub enum Error {
 }
 
 impl Error {
-    /// 0 success; 1 a build or the tests failed; 2 bad arguments (also clap's); 3 missing tooling (Python, moto, npm);
+    /// 0 success; 1 a build, the tests, the smoke test or a benchmark failed; 2 bad arguments (also clap's); 3 missing tooling (Python, moto, npm);
     /// 4 I/O; 5 invalid config; 6 not deployed; 7 AWS (Cognito, CloudFormation, S3) or the gateway refused or failed.
     pub fn exit_code(&self) -> u8 {
         match self {
-            Self::CommandFailed { .. } | Self::TestsFailed | Self::SmokeFailed(_) => 1,
+            Self::CommandFailed { .. } | Self::TestsFailed | Self::SmokeFailed(_) | Self::BenchFailed(_) => 1,
             Self::Usage(_) => 2,
             Self::Moto(_) | Self::Tooling(_) => 3,
             Self::Io(_) => 4,

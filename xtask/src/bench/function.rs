@@ -63,7 +63,9 @@ async fn measure(args: &Args, binary: &std::path::Path, moto: &str) -> Result<Ve
     };
     let refused = event("Editors");
     let list = event("Admins");
-    let failed = |e: local_gateway::runtime_api::InvokeError| Error::Usage(format!("the function failed: {e}"));
+    let failed = |e: local_gateway::runtime_api::InvokeError| {
+        Error::Aws(format!("the function failed under the Runtime API: {e}"))
+    };
 
     // Cold starts: spawn, then the first response.
     let (mut cold_refused, mut cold_list) = (Vec::new(), Vec::new());

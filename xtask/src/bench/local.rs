@@ -67,7 +67,7 @@ fn cli(project: &Path, args: &[&str]) -> Result<String, Error> {
 }
 
 fn json(text: &str) -> Result<Value, Error> {
-    serde_json::from_str(text.trim()).map_err(|e| Error::Usage(format!("unexpected output {text:?}: {e}")))
+    serde_json::from_str(text.trim()).map_err(|e| Error::BenchFailed(format!("unexpected output {text:?}: {e}")))
 }
 
 pub fn run(args: &Args) -> Result<Vec<Row>, Error> {
@@ -92,7 +92,7 @@ pub fn run(args: &Args) -> Result<Vec<Row>, Error> {
         let again = json(&cli(&project, &["deploy", "--instances", INSTANCES, "--release", "--json"])?)?;
         runs.push(started.elapsed());
         if again["changes"].as_array().is_some_and(|c| !c.is_empty()) {
-            return Err(Error::Usage(format!("a second deploy changed something: {}", again["changes"])));
+            return Err(Error::BenchFailed(format!("a second deploy changed something: {}", again["changes"])));
         }
     }
     let (median, min, max) = summary(runs);
@@ -335,7 +335,7 @@ async fn fill(cognito: &Client, pool: &str, total: usize) -> Result<(), Error> {
         });
     }
     while let Some(done) = tasks.join_next().await {
-        done.map_err(|e| Error::Usage(format!("a user-creating task failed: {e}")))??;
+        done.map_err(|e| Error::BenchFailed(format!("a user-creating task failed: {e}")))??;
     }
     Ok(())
 }
@@ -377,20 +377,25 @@ async fn paginate(
             if let Some(token) = next.take() {
                 query.push(("token", token));
             }
-            let query = serde_urlencoded::to_string(&query).map_err(|e| Error::Usage(e.to_string()))?;
+            let query = serde_urlencoded::to_string(&query).map_err(|e| Error::BenchFailed(e.to_string()))?;
             let request = http::Request::get(format!("{endpoint}/listUsers?{query}"))
                 .header("authorization", token)
                 .body(Full::new(bytes::Bytes::new()))
-                .map_err(|e| Error::Usage(e.to_string()))?;
+                .map_err(|e| Error::BenchFailed(e.to_string()))?;
             let response = http
                 .request(request)
                 .await
-                .map_err(|e| Error::Gateway { reason: e.to_string(), log: String::new() })?;
+                .map_err(|e| Error::Aws(format!("calling listUsers through the gateway: {e}")))?;
             let status = response.status();
-            let bytes = response.into_body().collect().await.map_err(|e| Error::Usage(e.to_string()))?.to_bytes();
+            let bytes = response
+                .into_body()
+                .collect()
+                .await
+                .map_err(|e| Error::Aws(format!("reading listUsers from the gateway: {e}")))?
+                .to_bytes();
             let page: Value = serde_json::from_slice(&bytes).unwrap_or_default();
             if !status.is_success() {
-                return Err(Error::Usage(format!("listUsers answered {status}: {}", String::from_utf8_lossy(&bytes))));
+                return Err(Error::Aws(format!("listUsers answered {status}: {}", String::from_utf8_lossy(&bytes))));
             }
             count += page["Users"].as_array().map_or(0, Vec::len);
             match page["NextToken"].as_str() {
@@ -402,7 +407,7 @@ async fn paginate(
         counts.push(count);
     }
     if counts.iter().any(|&c| c != counts[0]) {
-        return Err(Error::Usage(format!("the listings disagree on the number of users: {counts:?}")));
+        return Err(Error::BenchFailed(format!("the listings disagree on the number of users: {counts:?}")));
     }
     Ok((sdk, api, counts[0]))
 }
