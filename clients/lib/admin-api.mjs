@@ -68,17 +68,21 @@ async function send(operation) {
  * GET a route with the signed-in user's token of `options.tokenKind` ('access' or 'id': required, the kind the
  * configuration names). `options.authorization` overrides the header (null: no Authorization header at all).
  */
-export async function adminGet(path, queryParams, { tokenKind, authorization: auth } = {}) {
-  const value = auth === undefined ? await authorization(tokenKind) : auth;
-  const headers = { 'Content-Type': 'application/json', ...(value === null ? {} : { Authorization: value }) };
+export async function adminGet(path, queryParams, options = {}) {
+  const headers = await headersFor(options);
   return send(get({ apiName: API_NAME, path, options: { queryParams: queryParamsOf(queryParams), headers } }));
 }
 
 /** POST a JSON body to a route; options as for adminGet. */
-export async function adminPost(path, body, { tokenKind, authorization: auth } = {}) {
-  const value = auth === undefined ? await authorization(tokenKind) : auth;
-  const headers = { 'Content-Type': 'application/json', ...(value === null ? {} : { Authorization: value }) };
+export async function adminPost(path, body, options = {}) {
+  const headers = await headersFor(options);
   return send(post({ apiName: API_NAME, path, options: { body, headers } }));
+}
+
+/** The headers of a call: JSON, and `Authorization` as adminGet's options say. */
+async function headersFor({ tokenKind, authorization: auth }) {
+  const value = auth === undefined ? await authorization(tokenKind) : auth;
+  return { 'Content-Type': 'application/json', ...(value === null ? {} : { Authorization: value }) };
 }
 
 /** The message to show a person for a failed call: the API's own `message` as it comes. */
