@@ -1,11 +1,12 @@
 //! An emulation of API Gateway's Cognito user-pool authorizer. It verifies a token exactly as API Gateway does
-//! before the function ever sees the request: an RS256 signature by a key of the pool's JWKS, `exp`, `iss`, then
-//! either an access token with the scope `aws.cognito.signin.user.admin` from a client of the pool, or an ID token
-//! whose audience is a client of the pool.
+//! before the function ever sees the request: one `Authorization` header, an RS256 signature by a key of the pool's
+//! JWKS, `exp`, `nbf` when present, `iss` (a string, the pool's), then either an access token with the scope
+//! `aws.cognito.signin.user.admin` from a client of the pool, or an ID token whose audience is a client of the pool.
 
 use std::collections::HashMap;
 use std::time::{Duration, Instant};
 
+use axum::http::{HeaderMap, header};
 use http_body_util::{BodyExt, Empty};
 use hyper_util::client::legacy::Client;
 use hyper_util::rt::TokioExecutor;
@@ -86,6 +87,22 @@ impl Authorizer {
         Self { config, keys: RwLock::new(None) }
     }
 
+    /// Verifies the request's one `Authorization` header and returns the token's claims. A repeated header is
+    /// refused rather than read by its first value: API Gateway answers 401 to it, and a proxy in front may read
+    /// another copy than the authorizer does.
+    pub async fn authorize_headers(&self, headers: &HeaderMap) -> Result<Map<String, Value>, Denied> {
+        let mut values = headers.get_all(header::AUTHORIZATION).iter();
+        let first = values.next();
+        if values.next().is_some() {
+            return Err(Denied::Unauthorized("repeated Authorization header"));
+        }
+        let value = match first {
+            None => None,
+            Some(value) => Some(value.to_str().map_err(|_| Denied::Unauthorized("Authorization is not text"))?),
+        };
+        self.authorize(value).await
+    }
+
     /// Verifies the `Authorization` header value (a raw JWT, or `Bearer <jwt>`) and returns the token's claims.
     pub async fn authorize(&self, authorization: Option<&str>) -> Result<Map<String, Value>, Denied> {
         let token = authorization.map(str::trim).ok_or(Denied::Unauthorized("no Authorization header"))?;
@@ -107,6 +124,8 @@ impl Authorizer {
         let mut validation = Validation::new(Algorithm::RS256);
         validation.leeway = 0;
         validation.validate_exp = true;
+        // A token that is not valid yet is refused, with no leeway, as `exp` is.
+        validation.validate_nbf = true;
         validation.validate_aud = false;
         validation.set_required_spec_claims(&["exp", "iss"]);
         validation.set_issuer(&[&self.config.issuer]);
@@ -114,9 +133,14 @@ impl Authorizer {
             jsonwebtoken::decode::<Map<String, Value>>(token, &key, &validation).map_err(|e| match e.kind() {
                 ErrorKind::ExpiredSignature => Denied::Expired,
                 ErrorKind::InvalidIssuer => Denied::Unauthorized("wrong issuer"),
+                ErrorKind::ImmatureSignature => Denied::Unauthorized("not valid yet (nbf)"),
                 _ => Denied::Unauthorized("invalid signature or claims"),
             })?;
         let claims = data.claims;
+        // The library also takes an array of issuers that contains the pool's; Cognito's `iss` is one string.
+        if claims.get("iss").and_then(Value::as_str) != Some(self.config.issuer.as_str()) {
+            return Err(Denied::Unauthorized("wrong issuer"));
+        }
         let text = |name: &str| claims.get(name).and_then(Value::as_str);
         let is_client = |id: Option<&str>| id.is_some_and(|id| self.config.client_ids.iter().any(|c| c == id));
         match self.config.token {

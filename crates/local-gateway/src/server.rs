@@ -100,8 +100,7 @@ async fn route(gateway: &Gateway, id: &str, peer: SocketAddr, request: Request) 
     if parts.method == Method::OPTIONS {
         return preflight(config);
     }
-    let authorization = parts.headers.get(header::AUTHORIZATION).and_then(|v| v.to_str().ok());
-    let claims = match gateway.authorizer.authorize(authorization).await {
+    let claims = match gateway.authorizer.authorize_headers(&parts.headers).await {
         Ok(claims) => claims,
         Err(denied) => {
             tracing::info!(request_id = %id, reason = ?denied, "authorizer refused the token");

@@ -131,3 +131,57 @@ async fn a_tampered_payload_is_refused() {
     parts[1] = b64(with(access_claims(), "cognito:groups", json!(["Admins", "Root"])).to_string().as_bytes());
     assert!(matches!(authorizer.authorize(Some(&parts.join("."))).await, Err(Denied::Unauthorized(_))));
 }
+
+#[tokio::test]
+async fn a_token_not_valid_yet_is_refused() {
+    let authorizer = authorizer(TokenMode::Access).await;
+    let future = sign(&with(access_claims(), "nbf", json!(now() + 60)));
+    assert_eq!(authorizer.authorize(Some(&future)).await, Err(Denied::Unauthorized("not valid yet (nbf)")));
+    assert_eq!(authorizer.authorize(Some(&future)).await.unwrap_err().message(), "Unauthorized");
+    let id = authorizer_id().await;
+    let future = sign(&with(id_claims(), "nbf", json!(now() + 3600)));
+    assert!(matches!(id.authorize(Some(&future)).await, Err(Denied::Unauthorized(_))));
+    // An `nbf` in the past, or none (Cognito's tokens carry none), passes.
+    let past = sign(&with(access_claims(), "nbf", json!(now() - 5)));
+    assert!(authorizer.authorize(Some(&past)).await.is_ok());
+    let garbled = sign(&with(access_claims(), "nbf", json!("soon")));
+    assert!(matches!(authorizer.authorize(Some(&garbled)).await, Err(Denied::Unauthorized(_))));
+}
+
+#[tokio::test]
+async fn an_issuer_that_is_not_a_string_is_refused() {
+    let authorizer = authorizer(TokenMode::Access).await;
+    // The JWT library takes an array of issuers that includes the expected one; API Gateway does not.
+    for iss in
+        [json!([ISSUER]), json!([ISSUER, "https://example.com"]), json!({ "iss": ISSUER }), json!(5), json!(null)]
+    {
+        let token = sign(&with(access_claims(), "iss", iss.clone()));
+        assert!(matches!(authorizer.authorize(Some(&token)).await, Err(Denied::Unauthorized(_))), "iss {iss}");
+    }
+}
+
+#[tokio::test]
+async fn a_repeated_authorization_header_is_refused() {
+    use axum::http::{HeaderMap, HeaderValue, header};
+    let authorizer = authorizer(TokenMode::Access).await;
+    let token = sign(&access_claims());
+    let mut one = HeaderMap::new();
+    one.insert(header::AUTHORIZATION, HeaderValue::from_str(&token).unwrap());
+    assert_eq!(authorizer.authorize_headers(&one).await.unwrap()["username"], "alice");
+    // Twice the same valid token, or a valid one next to garbage in either order: refused.
+    for second in [token.clone(), "garbage".to_owned()] {
+        for (a, b) in [(&token, &second), (&second, &token)] {
+            let mut two = HeaderMap::new();
+            two.append(header::AUTHORIZATION, HeaderValue::from_str(a).unwrap());
+            two.append(header::AUTHORIZATION, HeaderValue::from_str(b).unwrap());
+            assert_eq!(
+                authorizer.authorize_headers(&two).await,
+                Err(Denied::Unauthorized("repeated Authorization header"))
+            );
+        }
+    }
+    assert!(matches!(authorizer.authorize_headers(&HeaderMap::new()).await, Err(Denied::Unauthorized(_))));
+    let mut binary = HeaderMap::new();
+    binary.insert(header::AUTHORIZATION, HeaderValue::from_bytes(b"Bearer \xff\xfe").unwrap());
+    assert!(matches!(authorizer.authorize_headers(&binary).await, Err(Denied::Unauthorized(_))));
+}

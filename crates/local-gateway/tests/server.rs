@@ -55,11 +55,16 @@ async fn gateway(binary: PathBuf, timeout: Duration) -> String {
 
 /// A raw HTTP/1.1 exchange: status line and the rest.
 async fn get(url: &str, token: Option<&str>) -> (u16, String) {
+    get_with_tokens(url, token.as_slice()).await
+}
+
+/// A raw HTTP/1.1 exchange with one `Authorization` header per token given.
+async fn get_with_tokens(url: &str, tokens: &[&str]) -> (u16, String) {
     use tokio::io::{AsyncReadExt, AsyncWriteExt};
     let rest = url.strip_prefix("http://").unwrap();
     let (host, path) = rest.split_at(rest.find('/').unwrap());
     let mut stream = tokio::net::TcpStream::connect(host).await.unwrap();
-    let auth = token.map(|t| format!("Authorization: {t}\r\n")).unwrap_or_default();
+    let auth: String = tokens.iter().map(|t| format!("Authorization: {t}\r\n")).collect();
     let request = format!("GET {path} HTTP/1.1\r\nHost: {host}\r\n{auth}Connection: close\r\n\r\n");
     stream.write_all(request.as_bytes()).await.unwrap();
     let mut response = String::new();
@@ -111,5 +116,35 @@ async fn paths_outside_the_stage_have_no_resource() {
         let (status, response) = get(&path, Some(&token)).await;
         assert_eq!(status, 403, "{path}: {response}");
         assert!(response.contains("Missing Authentication Token"), "{response}");
+    }
+}
+
+#[tokio::test]
+async fn a_repeated_authorization_header_is_a_401_with_cors() {
+    // With one valid token the request reaches the function (which crashes: 502); with the header twice it does
+    // not, even when both copies are the same valid token.
+    let base = gateway(script("crash", "exit 3"), Duration::from_secs(5)).await;
+    let token = sign(&access_claims());
+    let (status, response) = get_with_tokens(&format!("{base}/listUsers"), &[&token]).await;
+    assert_eq!(status, 502, "{response}");
+    for tokens in [[token.as_str(), token.as_str()], [token.as_str(), "garbage"], ["garbage", token.as_str()]] {
+        let (status, response) = get_with_tokens(&format!("{base}/listUsers"), &tokens).await;
+        assert_eq!(status, 401, "{response}");
+        assert!(response.contains("{\"message\":\"Unauthorized\"}"), "{response}");
+        assert!(response.contains("access-control-allow-origin: https://admin.example.com"), "{response}");
+        assert!(response.contains("x-amzn-errortype: UnauthorizedException"), "{response}");
+    }
+}
+
+#[tokio::test]
+async fn a_token_not_valid_yet_or_with_an_issuer_array_is_a_401_with_cors() {
+    let base = gateway(script("crash", "exit 3"), Duration::from_secs(5)).await;
+    let not_yet = sign(&with(access_claims(), "nbf", serde_json::json!(now() + 600)));
+    let issuers = sign(&with(access_claims(), "iss", serde_json::json!([ISSUER])));
+    for token in [not_yet, issuers] {
+        let (status, response) = get(&format!("{base}/listUsers"), Some(&token)).await;
+        assert_eq!(status, 401, "{response}");
+        assert!(response.contains("{\"message\":\"Unauthorized\"}"), "{response}");
+        assert!(response.contains("access-control-allow-origin: https://admin.example.com"), "{response}");
     }
 }
