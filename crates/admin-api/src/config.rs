@@ -15,6 +15,52 @@ pub const ENV_GROUP: &str = "GROUP";
 pub const ENV_CORS_ORIGINS: &str = "CORS_ORIGINS";
 pub const ENV_ACTIONS: &str = "ACTIONS";
 pub const ENV_ACCESS_RULES: &str = "ACCESS_RULES";
+pub const ENV_VERIFY_CALLER: &str = "VERIFY_CALLER";
+
+/// When the function confirms with Cognito that the caller is still enabled, still signed in and still in an
+/// allowed group, instead of trusting the token's claims until it expires (up to a day for ID and access tokens).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum VerifyCaller {
+    /// Before every action: a disabled, demoted or signed-out caller loses read access at once too.
+    #[default]
+    Always,
+    /// Before actions that change something (the POST actions) only.
+    Mutations,
+    /// Never: the claims are trusted until the token expires, as API Gateway's authorizer does.
+    Off,
+}
+
+impl VerifyCaller {
+    pub const ALL: [Self; 3] = [Self::Always, Self::Mutations, Self::Off];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Always => "always",
+            Self::Mutations => "mutations",
+            Self::Off => "off",
+        }
+    }
+
+    pub fn parse(text: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|v| v.as_str() == text)
+    }
+
+    /// Whether a call to `action` is checked live.
+    pub fn applies_to(self, action: &Action) -> bool {
+        match self {
+            Self::Always => true,
+            Self::Mutations => action.mutates(),
+            Self::Off => false,
+        }
+    }
+}
+
+impl std::fmt::Display for VerifyCaller {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
 
 /// What the function needs to know besides the request.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -29,6 +75,8 @@ pub struct Config {
     pub actions: Vec<&'static Action>,
     /// Per action, the groups that may call it, instead of the administering group.
     pub rules: BTreeMap<&'static str, Vec<String>>,
+    /// Which calls are checked live with Cognito.
+    pub verify_caller: VerifyCaller,
 }
 
 /// The `Access-Control-Allow-Origin` policy.
@@ -67,6 +115,8 @@ pub enum ConfigError {
         "{ENV_ACCESS_RULES} is not valid: {0}; expected compact JSON such as {{\"listUsers\":[\"Admins\",\"Support\"]}}"
     )]
     BadRules(String),
+    #[error("{ENV_VERIFY_CALLER} is `{0}`: expected always, mutations or off")]
+    BadVerifyCaller(String),
 }
 
 impl Config {
@@ -130,7 +180,11 @@ impl Config {
                 rules.insert(action.name, groups);
             }
         }
-        Ok(Self { user_pool_id, admin_group, cors, actions, rules })
+        let verify_caller = match lookup(ENV_VERIFY_CALLER).map(|v| v.trim().to_owned()).filter(|v| !v.is_empty()) {
+            None => VerifyCaller::default(),
+            Some(v) => VerifyCaller::parse(&v).ok_or(ConfigError::BadVerifyCaller(v))?,
+        };
+        Ok(Self { user_pool_id, admin_group, cors, actions, rules, verify_caller })
     }
 }
 
