@@ -8,7 +8,6 @@ mod deploy_local;
 mod error;
 mod gateway;
 mod lambda;
-mod node;
 mod project;
 mod smoke;
 mod state;

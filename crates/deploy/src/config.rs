@@ -25,6 +25,8 @@ pub struct Config {
     #[serde(default)]
     pub admin_api: AdminApi,
     #[serde(default)]
+    pub api: Api,
+    #[serde(default)]
     pub lambda: Lambda,
 }
 
@@ -39,6 +41,50 @@ pub struct Environment {
     /// Keep the user pool (and its users) when the stack is deleted or the pool would be replaced.
     #[serde(default)]
     pub retain_user_pool: bool,
+    /// This environment's values of `[user_pool]` settings that may differ between environments.
+    #[serde(default)]
+    pub user_pool: PoolOverrides,
+    /// This environment's values of `[api]` settings.
+    #[serde(default)]
+    pub api: ApiOverrides,
+    /// This environment's values of `[lambda]` settings that may differ between environments.
+    #[serde(default)]
+    pub lambda: LambdaOverrides,
+}
+
+/// `[environments.<name>.user_pool]`: the pool settings an environment may set for itself.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PoolOverrides {
+    pub self_sign_up: Option<bool>,
+    pub mfa: Option<Mfa>,
+    #[serde(default)]
+    pub token_validity: TokenValidityOverrides,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct TokenValidityOverrides {
+    pub access: Option<Validity>,
+    pub id: Option<Validity>,
+    pub refresh: Option<Validity>,
+}
+
+/// `[environments.<name>.api]`: the stage settings an environment may set for itself.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ApiOverrides {
+    pub rate_limit: Option<u32>,
+    pub burst_limit: Option<u32>,
+    pub access_logs: Option<bool>,
+    pub tracing: Option<bool>,
+}
+
+/// `[environments.<name>.lambda]`: the function settings an environment may set for itself.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct LambdaOverrides {
+    pub reserved_concurrency: Option<u32>,
 }
 
 /// How users sign in.
@@ -70,13 +116,147 @@ pub struct UserPool {
     pub existing: Option<String>,
     #[serde(default = "default_groups")]
     pub groups: Vec<Group>,
+    /// Whether anyone may create an account through the app client (Cognito's `SignUp`). `false`: only
+    /// administrators create users (`AllowAdminCreateUserOnly`). Default `true`, as Amplify does.
+    #[serde(default = "yes")]
+    pub self_sign_up: bool,
+    /// Multi-factor authentication with an authenticator app (TOTP).
+    #[serde(default)]
+    pub mfa: Mfa,
+    /// How long the app client's tokens last.
+    #[serde(default)]
+    pub token_validity: TokenValidity,
 }
 
 impl Default for UserPool {
     fn default() -> Self {
-        Self { username_attributes: Vec::new(), existing: None, groups: default_groups() }
+        Self {
+            username_attributes: Vec::new(),
+            existing: None,
+            groups: default_groups(),
+            self_sign_up: true,
+            mfa: Mfa::Off,
+            token_validity: TokenValidity::default(),
+        }
     }
 }
+
+fn yes() -> bool {
+    true
+}
+
+/// Multi-factor authentication: TOTP (an authenticator app), which needs no SMS.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Mfa {
+    #[default]
+    Off,
+    /// Users may add an authenticator app; those who did must use it.
+    Optional,
+    /// Every user must set up an authenticator app at the first sign-in, and use it at every sign-in.
+    Required,
+}
+
+impl Mfa {
+    /// Cognito's `MfaConfiguration`.
+    pub fn cognito_name(self) -> &'static str {
+        match self {
+            Self::Off => "OFF",
+            Self::Optional => "OPTIONAL",
+            Self::Required => "ON",
+        }
+    }
+}
+
+/// A token lifetime, written `"<n>m"`, `"<n>h"` or `"<n>d"` (minutes, hours, days); held in minutes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(try_from = "String", into = "String")]
+pub struct Validity {
+    pub minutes: u32,
+}
+
+impl Validity {
+    pub const fn minutes(minutes: u32) -> Self {
+        Self { minutes }
+    }
+
+    pub const fn days(days: u32) -> Self {
+        Self { minutes: days * MINUTES_PER_DAY }
+    }
+}
+
+const MINUTES_PER_DAY: u32 = 24 * 60;
+
+impl TryFrom<String> for Validity {
+    type Error = String;
+
+    fn try_from(text: String) -> Result<Self, String> {
+        let bad =
+            || format!("{text:?} is not a duration: write minutes, hours or days, e.g. \"15m\", \"1h\" or \"30d\"");
+        let unit = text.chars().last().ok_or_else(bad)?;
+        let factor = match unit {
+            'm' => 1,
+            'h' => 60,
+            'd' => MINUTES_PER_DAY,
+            _ => return Err(bad()),
+        };
+        let number = &text[..text.len() - 1];
+        if number.is_empty() || !number.chars().all(|c| c.is_ascii_digit()) {
+            return Err(bad());
+        }
+        let n: u32 = number.parse().map_err(|_| bad())?;
+        n.checked_mul(factor).map(Self::minutes).ok_or_else(bad)
+    }
+}
+
+impl From<Validity> for String {
+    fn from(v: Validity) -> Self {
+        v.to_string()
+    }
+}
+
+impl std::fmt::Display for Validity {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        if self.minutes > 0 && self.minutes % MINUTES_PER_DAY == 0 {
+            write!(f, "{}d", self.minutes / MINUTES_PER_DAY)
+        } else if self.minutes > 0 && self.minutes % 60 == 0 {
+            write!(f, "{}h", self.minutes / 60)
+        } else {
+            write!(f, "{}m", self.minutes)
+        }
+    }
+}
+
+/// The app client's token lifetimes. The defaults are Cognito's: access and ID tokens 60 minutes, refresh tokens
+/// 30 days.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct TokenValidity {
+    #[serde(default = "default_short_validity")]
+    pub access: Validity,
+    #[serde(default = "default_short_validity")]
+    pub id: Validity,
+    #[serde(default = "default_refresh_validity")]
+    pub refresh: Validity,
+}
+
+impl Default for TokenValidity {
+    fn default() -> Self {
+        Self { access: default_short_validity(), id: default_short_validity(), refresh: default_refresh_validity() }
+    }
+}
+
+fn default_short_validity() -> Validity {
+    Validity::minutes(60)
+}
+
+fn default_refresh_validity() -> Validity {
+    Validity::days(30)
+}
+
+/// Cognito's bounds: access and ID tokens 5 minutes to 1 day; refresh tokens 60 minutes to 10 years.
+pub const SHORT_VALIDITY: (Validity, Validity) = (Validity::minutes(5), Validity::days(1));
+pub const REFRESH_VALIDITY: (Validity, Validity) = (Validity::minutes(60), Validity::days(3650));
 
 fn default_groups() -> Vec<Group> {
     vec![Group { name: "Admins".to_owned(), precedence: Some(1), description: None }]
@@ -117,6 +297,13 @@ pub struct AdminApi {
     /// Per action, the groups that may call it (instead of `restrict_to_group`).
     #[serde(default)]
     pub access: BTreeMap<String, Vec<String>>,
+    /// When the function confirms the caller with Cognito: `always` (the default), `mutations` or `off`.
+    #[serde(default)]
+    pub verify_caller: admin_api::config::VerifyCaller,
+    /// With no group restriction on a pool that allows self sign-up, anyone who signs up may administer every
+    /// user. This says that is wanted; without it, such a config is refused.
+    #[serde(default)]
+    pub allow_any_signed_in_user: bool,
 }
 
 impl Default for AdminApi {
@@ -127,9 +314,52 @@ impl Default for AdminApi {
             cors_origins: default_cors(),
             actions: None,
             access: BTreeMap::new(),
+            verify_caller: admin_api::config::VerifyCaller::default(),
+            allow_any_signed_in_user: false,
         }
     }
 }
+
+/// The REST API's stage.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Api {
+    /// Steady-state requests per second the stage lets through (every method); more get 429.
+    #[serde(default = "default_rate_limit")]
+    pub rate_limit: u32,
+    /// Requests the stage lets through at once above the rate.
+    #[serde(default = "default_burst_limit")]
+    pub burst_limit: u32,
+    /// One JSON line per request in a CloudWatch log group. Needs the account's API Gateway CloudWatch role.
+    #[serde(default)]
+    pub access_logs: bool,
+    /// AWS X-Ray traces of the stage and the function.
+    #[serde(default)]
+    pub tracing: bool,
+}
+
+impl Default for Api {
+    fn default() -> Self {
+        Self {
+            rate_limit: default_rate_limit(),
+            burst_limit: default_burst_limit(),
+            access_logs: false,
+            tracing: false,
+        }
+    }
+}
+
+fn default_rate_limit() -> u32 {
+    50
+}
+
+fn default_burst_limit() -> u32 {
+    100
+}
+
+/// API Gateway's default account-level throttling in most regions: a stage cannot go beyond it.
+const ACCOUNT_RATE_LIMIT: u32 = 10_000;
+const ACCOUNT_BURST_LIMIT: u32 = 5_000;
 
 fn default_cors() -> Vec<String> {
     vec!["*".to_owned()]
@@ -153,9 +383,11 @@ pub struct Lambda {
     pub memory_mb: u32,
     #[serde(default = "default_timeout")]
     pub timeout_s: u32,
-    /// How long CloudWatch keeps the function's logs.
+    /// How long CloudWatch keeps the function's logs (and the API's access logs).
     #[serde(default = "default_retention")]
     pub log_retention_days: u32,
+    /// Instances of the function reserved for it, and its ceiling. Absent: it shares the account's pool.
+    pub reserved_concurrency: Option<u32>,
 }
 
 impl Default for Lambda {
@@ -165,6 +397,7 @@ impl Default for Lambda {
             memory_mb: default_memory(),
             timeout_s: default_timeout(),
             log_retention_days: default_retention(),
+            reserved_concurrency: None,
         }
     }
 }
@@ -412,7 +645,128 @@ impl Config {
                 "use one of the periods CloudWatch Logs accepts: 1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288 or 3653",
             ));
         }
+        // The settings environments may override: the shared values, then each environment's own.
+        self.validate_settings(path, None)?;
+        let local = Environment::default();
+        let implicit_local = (!self.environments.contains_key(LOCAL)).then_some((LOCAL, &local));
+        for (name, env) in self.environments.iter().map(|(n, e)| (n.as_str(), e)).chain(implicit_local) {
+            self.for_environment(env).validate_settings(path, Some((name, env)))?;
+        }
         Ok(())
+    }
+
+    /// Checks the settings an environment may override, on the config as `env` sees it (`None`: the shared
+    /// values, which every environment starts from). Errors name the key that set the value at fault.
+    fn validate_settings(&self, path: &str, env: Option<(&str, &Environment)>) -> Result<(), ConfigError> {
+        let invalid = |key: String, problem: String, help: String| ConfigError::Invalid {
+            path: path.to_owned(),
+            key,
+            problem,
+            help,
+        };
+        // `section.field`, or `environments.<name>.section.field` when the environment sets it.
+        let key = |section: &str, field: &str, overridden: bool| match env {
+            Some((name, _)) if overridden => format!("environments.{name}.{section}.{field}"),
+            _ => format!("{section}.{field}"),
+        };
+        let overrides = env.map(|(_, e)| e.clone()).unwrap_or_default();
+        let validity = &self.user_pool.token_validity;
+        let wanted = &overrides.user_pool.token_validity;
+        for (field, value, set, (low, high)) in [
+            ("access", validity.access, wanted.access.is_some(), SHORT_VALIDITY),
+            ("id", validity.id, wanted.id.is_some(), SHORT_VALIDITY),
+            ("refresh", validity.refresh, wanted.refresh.is_some(), REFRESH_VALIDITY),
+        ] {
+            if value < low || value > high {
+                return Err(invalid(
+                    key("user_pool.token_validity", field, set),
+                    format!("is \"{value}\", outside what Cognito accepts"),
+                    format!(
+                        "use from \"{low}\" to \"{high}\" (Cognito's default is \"{}\")",
+                        if field == "refresh" { default_refresh_validity() } else { default_short_validity() }
+                    ),
+                ));
+            }
+        }
+        let api = &self.api;
+        if !(1..=ACCOUNT_RATE_LIMIT).contains(&api.rate_limit) {
+            return Err(invalid(
+                key("api", "rate_limit", overrides.api.rate_limit.is_some()),
+                format!("is {}", api.rate_limit),
+                format!(
+                    "use 1 to {ACCOUNT_RATE_LIMIT} requests per second (API Gateway's account limit); the default, {}, is plenty for an admin API",
+                    default_rate_limit()
+                ),
+            ));
+        }
+        if !(1..=ACCOUNT_BURST_LIMIT).contains(&api.burst_limit) {
+            return Err(invalid(
+                key("api", "burst_limit", overrides.api.burst_limit.is_some()),
+                format!("is {}", api.burst_limit),
+                format!(
+                    "use 1 to {ACCOUNT_BURST_LIMIT} requests (API Gateway's account limit); the default is {}",
+                    default_burst_limit()
+                ),
+            ));
+        }
+        if self.lambda.reserved_concurrency == Some(0) {
+            return Err(invalid(
+                key("lambda", "reserved_concurrency", overrides.lambda.reserved_concurrency.is_some()),
+                "is 0, which stops the function from ever running".into(),
+                "reserve 1 or more instances (e.g. 5), or remove the key to share the account's pool".into(),
+            ));
+        }
+        // No open door: with no group restriction, every signed-in user administers every user, so nobody may be
+        // able to sign themselves up, unless the config says that is wanted.
+        if let Some((name, env)) = env {
+            let api = &self.admin_api;
+            let unguarded = api.restrict_to_group.is_none()
+                && self.enabled_actions().iter().any(|a| !api.access.contains_key(a.name));
+            if unguarded && self.user_pool.self_sign_up && !api.allow_any_signed_in_user {
+                let sign_up_key = key("user_pool", "self_sign_up", env.user_pool.self_sign_up.is_some());
+                let adopted = if self.user_pool.existing.is_some() {
+                    " (the adopted pool is never modified: if it does not allow self sign-up, say so with user_pool.self_sign_up = false)"
+                } else {
+                    ""
+                };
+                return Err(invalid(
+                    "admin_api.restrict_to_group".into(),
+                    format!(
+                        "is absent, and the user pool of `{name}` allows self sign-up ({sign_up_key} is true, the default): anyone who signs up could list, change, disable and delete every user"
+                    ),
+                    format!(
+                        "restrict the API to a group (admin_api.restrict_to_group = \"Admins\"); or let only administrators create users ({sign_up_key} = false){adopted}; or, if every signed-in user may really administer every user, say so: admin_api.allow_any_signed_in_user = true"
+                    ),
+                ));
+            }
+        }
+        Ok(())
+    }
+
+    /// The config as environment `env` sees it: the shared settings with the environment's own values in their
+    /// place. Synthesis, the local deploy and the checks all read this.
+    pub fn for_environment(&self, env: &Environment) -> Config {
+        let mut config = self.clone();
+        let pool = &env.user_pool;
+        if let Some(v) = pool.self_sign_up {
+            config.user_pool.self_sign_up = v;
+        }
+        if let Some(v) = pool.mfa {
+            config.user_pool.mfa = v;
+        }
+        let validity = &mut config.user_pool.token_validity;
+        validity.access = pool.token_validity.access.unwrap_or(validity.access);
+        validity.id = pool.token_validity.id.unwrap_or(validity.id);
+        validity.refresh = pool.token_validity.refresh.unwrap_or(validity.refresh);
+        let api = &env.api;
+        config.api.rate_limit = api.rate_limit.unwrap_or(config.api.rate_limit);
+        config.api.burst_limit = api.burst_limit.unwrap_or(config.api.burst_limit);
+        config.api.access_logs = api.access_logs.unwrap_or(config.api.access_logs);
+        config.api.tracing = api.tracing.unwrap_or(config.api.tracing);
+        if let Some(v) = env.lambda.reserved_concurrency {
+            config.lambda.reserved_concurrency = Some(v);
+        }
+        config
     }
 
     /// The environment called `name`. `local` exists even when the file does not list it.
@@ -450,6 +804,7 @@ impl Config {
             ("GROUP".to_owned(), self.admin_api.restrict_to_group.clone().unwrap_or_else(|| "NONE".to_owned())),
             ("CORS_ORIGINS".to_owned(), self.admin_api.cors_origins.join(",")),
             ("ACTIONS".to_owned(), names.join(",")),
+            (admin_api::config::ENV_VERIFY_CALLER.to_owned(), self.admin_api.verify_caller.as_str().to_owned()),
             ("AWS_LAMBDA_HTTP_IGNORE_STAGE_IN_PATH".to_owned(), "true".to_owned()),
         ];
         if !self.admin_api.access.is_empty() {
@@ -579,6 +934,130 @@ mod tests {
         assert_eq!(config.environment("local", "f").unwrap().region(), "us-east-1");
         let err = config.environment("prod", "f").unwrap_err().to_string();
         assert!(err.contains("[environments.prod]"), "{err}");
+    }
+
+    #[test]
+    fn an_open_door_is_refused_with_the_ways_through() {
+        // No group restriction on a pool anyone can sign up to: refused, for the implicit `local` too.
+        let err = parse("project = \"a\"\n[admin_api]\n").unwrap_err().to_string();
+        assert!(err.contains("`admin_api.restrict_to_group` is absent") && err.contains("self sign-up"), "{err}");
+        assert!(err.contains("help: ") && err.contains("user_pool.self_sign_up = false"), "{err}");
+        assert!(err.contains("admin_api.allow_any_signed_in_user = true"), "{err}");
+        // The ways through: no self sign-up, or saying so.
+        let closed = parse("project = \"a\"\n[user_pool]\nself_sign_up = false\n[admin_api]\n").unwrap();
+        assert!(!closed.user_pool.self_sign_up && closed.admin_api.restrict_to_group.is_none());
+        let said = parse("project = \"a\"\n[admin_api]\nallow_any_signed_in_user = true\n").unwrap();
+        assert!(said.user_pool.self_sign_up && said.admin_api.allow_any_signed_in_user);
+        // Per environment: an environment that turns self sign-up back on is named.
+        let text = "project = \"a\"\n[user_pool]\nself_sign_up = false\n[admin_api]\n[environments.dev.user_pool]\nself_sign_up = true\n";
+        let err = parse(text).unwrap_err().to_string();
+        assert!(err.contains("`dev`") && err.contains("environments.dev.user_pool.self_sign_up = false"), "{err}");
+        // Every served action under an access rule is no open door.
+        let ruled =
+            "project = \"a\"\n[admin_api]\nactions = [\"listUsers\"]\n[admin_api.access]\nlistUsers = [\"Support\"]\n";
+        assert!(parse(ruled).is_ok());
+        // Self sign-up defaults on, as Amplify has it.
+        assert!(parse(DEFAULT_CONFIG).unwrap().user_pool.self_sign_up);
+    }
+
+    #[test]
+    fn environments_override_pool_stage_and_function_settings() {
+        let text = r#"project = "a"
+[user_pool]
+mfa = "optional"
+token_validity = { access = "30m" }
+[api]
+rate_limit = 10
+[environments.prod]
+region = "eu-west-1"
+[environments.prod.user_pool]
+self_sign_up = false
+mfa = "required"
+token_validity = { refresh = "7d" }
+[environments.prod.api]
+burst_limit = 20
+access_logs = true
+tracing = true
+[environments.prod.lambda]
+reserved_concurrency = 3
+"#;
+        let config = parse(text).unwrap();
+        let prod = config.for_environment(&config.environment("prod", "t").unwrap());
+        assert_eq!((prod.user_pool.self_sign_up, prod.user_pool.mfa), (false, Mfa::Required));
+        let v = prod.user_pool.token_validity;
+        assert_eq!((v.access, v.id, v.refresh), (Validity::minutes(30), Validity::minutes(60), Validity::days(7)));
+        assert_eq!(
+            (prod.api.rate_limit, prod.api.burst_limit, prod.api.access_logs, prod.api.tracing),
+            (10, 20, true, true)
+        );
+        assert_eq!(prod.lambda.reserved_concurrency, Some(3));
+        let local = config.for_environment(&config.environment("local", "t").unwrap());
+        assert_eq!((local.user_pool.self_sign_up, local.user_pool.mfa), (true, Mfa::Optional));
+        assert_eq!(
+            (local.api.burst_limit, local.api.access_logs, local.lambda.reserved_concurrency),
+            (100, false, None)
+        );
+        // Unknown keys in an environment's tables are refused, naming the key.
+        for (bad, key) in [
+            ("[environments.prod.user_pool]\nself_signup = false\n", "self_signup"),
+            ("[environments.prod.api]\nthrottle = 1\n", "throttle"),
+            ("[environments.prod.lambda]\nmemory_mb = 256\n", "memory_mb"),
+            ("[environments.prod]\nmfa = \"on\"\n", "mfa"),
+        ] {
+            let err = parse(&format!("project = \"a\"\n{bad}")).unwrap_err().to_string();
+            assert!(err.contains(key) && err.contains("unknown field"), "{bad}: {err}");
+        }
+    }
+
+    #[test]
+    fn pool_hardening_values_are_checked_against_cognitos_bounds() {
+        let cases = [
+            ("[user_pool]\ntoken_validity = { access = \"4m\" }", "`user_pool.token_validity.access`", "\"5m\""),
+            ("[user_pool]\ntoken_validity = { id = \"2d\" }", "`user_pool.token_validity.id`", "\"1d\""),
+            ("[user_pool]\ntoken_validity = { refresh = \"59m\" }", "`user_pool.token_validity.refresh`", "\"1h\""),
+            (
+                "[user_pool]\ntoken_validity = { refresh = \"3651d\" }",
+                "`user_pool.token_validity.refresh`",
+                "\"3650d\"",
+            ),
+            (
+                "[environments.prod.user_pool]\ntoken_validity = { access = \"1441m\" }",
+                "`environments.prod.user_pool.token_validity.access`",
+                "\"1d\"",
+            ),
+            ("[api]\nrate_limit = 0", "`api.rate_limit`", "10000"),
+            ("[environments.prod.api]\nburst_limit = 6000", "`environments.prod.api.burst_limit`", "5000"),
+            ("[lambda]\nreserved_concurrency = 0", "`lambda.reserved_concurrency`", "remove the key"),
+        ];
+        for (text, key, says) in cases {
+            let err = parse(&format!("project = \"a\"\n{text}")).unwrap_err().to_string();
+            assert!(err.contains(key) && err.contains("help: ") && err.contains(says), "{text}: {err}");
+        }
+        for (text, says) in [
+            ("[user_pool]\nmfa = \"sms\"", "off"),
+            ("[user_pool]\ntoken_validity = { access = \"1 hour\" }", "\"15m\""),
+            ("[user_pool]\ntoken_validity = { access = \"60\" }", "not a duration"),
+        ] {
+            let err = parse(&format!("project = \"a\"\n{text}")).unwrap_err().to_string();
+            assert!(err.contains(says), "{text}: {err}");
+        }
+        let within =
+            "project = \"a\"\n[user_pool]\ntoken_validity = { access = \"5m\", id = \"1d\", refresh = \"60m\" }";
+        let v = parse(within).unwrap().user_pool.token_validity;
+        assert_eq!(
+            (v.access.to_string(), v.id.to_string(), v.refresh.to_string()),
+            ("5m".into(), "1d".into(), "1h".into())
+        );
+    }
+
+    #[test]
+    fn the_stage_defaults_are_safe() {
+        let config = parse(DEFAULT_CONFIG).unwrap();
+        assert_eq!((config.api.rate_limit, config.api.burst_limit), (50, 100));
+        assert!(!config.api.access_logs && !config.api.tracing && config.lambda.reserved_concurrency.is_none());
+        assert_eq!(config.user_pool.mfa, Mfa::Off);
+        let v = config.user_pool.token_validity;
+        assert_eq!((v.access, v.id, v.refresh), (Validity::minutes(60), Validity::minutes(60), Validity::days(30)));
     }
 
     #[test]

@@ -28,6 +28,11 @@ pub enum Change {
     EnableAction(String),
     /// Stop serving an action: it answers 404 and leaves the IAM policy.
     DisableAction(String),
+    /// Whether anyone may sign up to the pool (`user_pool.self_sign_up`).
+    SelfSignUp(bool),
+    /// Say that every signed-in user may administer, even on a pool anyone can sign up to
+    /// (`admin_api.allow_any_signed_in_user`).
+    AllowAnySignedInUser(bool),
 }
 
 #[derive(Debug, thiserror::Error, PartialEq, Eq)]
@@ -50,6 +55,14 @@ pub enum EditError {
     GroupExists(String),
     #[error("there is no action `{0}`\nhelp: the actions are: {1}")]
     NoSuchAction(String, String),
+    #[error(
+        "refusing to lift the group restriction: {0}\n\
+         help: also turn self sign-up off, so that only administrators create users (`--self-sign-up off`; headless: \
+         \"selfSignUp\": false in userPoolConfiguration); or, if every signed-in user may really administer every \
+         user, say so (`--allow-any-signed-in-user`; headless: \"allowAnySignedInUser\": true in \
+         adminQueries.permissions); nothing was written"
+    )]
+    OpenDoor(String),
     #[error("the config is not valid TOML: {0}")]
     Syntax(String),
     #[error("the result would not be a valid config: {0}")]
@@ -175,8 +188,10 @@ pub fn apply(text: &str, path: &str, changes: &[Change]) -> Result<Edited, EditE
     let mut doc: DocumentMut = text.parse().map_err(|e: toml_edit::TomlError| EditError::Syntax(e.to_string()))?;
     let mut notes = Vec::new();
     for change in changes {
-        // Each change sees the config as the previous ones left it.
-        let current = Config::parse(&doc.to_string(), path)?;
+        // Each change sees the config as the previous ones left it; only the result as a whole must be valid (a
+        // restriction lifted before self sign-up is turned off is fine within one edit).
+        let current: Config = toml::from_str(&doc.to_string())
+            .map_err(|e| ConfigError::Syntax { path: path.to_owned(), message: e.to_string() })?;
         match change {
             Change::Restrict(Some(group)) => {
                 if !current.user_pool.groups.iter().any(|g| &g.name == group) {
@@ -193,6 +208,23 @@ pub fn apply(text: &str, path: &str, changes: &[Change]) -> Result<Edited, EditE
                      change, disable and sign out EVERY user. Restrict it again with `--restrict-to <group>`"
                         .to_owned(),
                 );
+            }
+            Change::SelfSignUp(on) => {
+                set(table(&mut doc, "user_pool"), "self_sign_up", (*on).into());
+                if !on {
+                    notes.push(
+                        "Self sign-up is off: only administrators create users (Cognito's AllowAdminCreateUserOnly)"
+                            .to_owned(),
+                    );
+                }
+            }
+            Change::AllowAnySignedInUser(allow) => {
+                let api = table(&mut doc, "admin_api");
+                if *allow {
+                    set(api, "allow_any_signed_in_user", true.into());
+                } else {
+                    api.remove("allow_any_signed_in_user");
+                }
             }
             Change::Token(kind) => {
                 let text = match kind {
@@ -270,7 +302,27 @@ pub fn apply(text: &str, path: &str, changes: &[Change]) -> Result<Edited, EditE
         }
     }
     let text = doc.to_string();
-    Config::parse(&text, path)?;
+    match Config::parse(&text, path) {
+        Ok(config) => {
+            if config.admin_api.restrict_to_group.is_none()
+                && config.admin_api.allow_any_signed_in_user
+                && changes.iter().any(|c| matches!(c, Change::Restrict(None) | Change::AllowAnySignedInUser(true)))
+            {
+                notes.push(
+                    "allow_any_signed_in_user = true: where the pool allows self sign-up, ANYONE who signs up can \
+                     administer every user"
+                        .to_owned(),
+                );
+            }
+        }
+        // The open door, reached by lifting the restriction: say what to add to the same command.
+        Err(ConfigError::Invalid { key, problem, .. })
+            if key == "admin_api.restrict_to_group" && changes.contains(&Change::Restrict(None)) =>
+        {
+            return Err(EditError::OpenDoor(format!("`{key}` {problem}")));
+        }
+        Err(e) => return Err(e.into()),
+    }
     Ok(Edited { text, notes })
 }
 
@@ -327,10 +379,35 @@ memory_mb = 128   # plenty
 
     #[test]
     fn lifting_the_restriction_keeps_the_api_and_warns() {
-        let edited = edit(HAND_WRITTEN, &[Change::Restrict(None)]).unwrap();
+        let edited = edit(HAND_WRITTEN, &[Change::Restrict(None), Change::SelfSignUp(false)]).unwrap();
         let config = Config::parse(&edited.text, "t").unwrap();
         assert_eq!(config.admin_api.restrict_to_group, None);
+        assert!(!config.user_pool.self_sign_up);
+        assert!(edited.text.contains("[user_pool]\nusername_attributes = [\"email\"]"), "{}", edited.text);
         assert!(edited.notes[0].contains("EVERY signed-in user"), "{:?}", edited.notes);
+        assert!(edited.notes[1].contains("only administrators create users"), "{:?}", edited.notes);
+    }
+
+    #[test]
+    fn lifting_the_restriction_on_a_pool_anyone_can_join_is_refused_with_the_ways_through() {
+        let err = edit(HAND_WRITTEN, &[Change::Restrict(None)]).unwrap_err();
+        let message = err.to_string();
+        assert!(matches!(err, EditError::OpenDoor(_)), "{message}");
+        assert!(message.contains("self sign-up") && message.contains("anyone who signs up"), "{message}");
+        assert!(message.contains("--self-sign-up off") && message.contains("--allow-any-signed-in-user"), "{message}");
+        assert!(message.contains("\"selfSignUp\": false") && message.contains("nothing was written"), "{message}");
+        // Saying so lets it through, with a louder warning.
+        let edited = edit(HAND_WRITTEN, &[Change::Restrict(None), Change::AllowAnySignedInUser(true)]).unwrap();
+        let config = Config::parse(&edited.text, "t").unwrap();
+        assert!(config.admin_api.allow_any_signed_in_user && config.user_pool.self_sign_up);
+        assert!(edited.notes.iter().any(|n| n.contains("ANYONE who signs up")), "{:?}", edited.notes);
+        // An environment that turns self sign-up back on is named.
+        let with_env = HAND_WRITTEN.replace(
+            "retain_user_pool = true   # never lose customers\n",
+            "retain_user_pool = true   # never lose customers\n[environments.prod.user_pool]\nself_sign_up = true\n",
+        );
+        let message = edit(&with_env, &[Change::Restrict(None), Change::SelfSignUp(false)]).unwrap_err().to_string();
+        assert!(message.contains("environments.prod.user_pool.self_sign_up"), "{message}");
     }
 
     #[test]

@@ -23,6 +23,12 @@ groups = [{ name = "Admins", precedence = 1 }, { name = "Editors", precedence = 
 const VARIANTS: &[(&str, &str, &str)] = &[
     ("restricted-access", "[admin_api]\nrestrict_to_group = \"Admins\"\n", "dev"),
     ("unrestricted", "[admin_api]\n", "dev"),
+    ("hardened", HARDENED, "prod"),
+    (
+        "phone-sign-in",
+        "[admin_api]\nrestrict_to_group = \"Admins\"\n[environments.dev.user_pool]\nmfa = \"optional\"\n",
+        "dev",
+    ),
     ("id-token", "[admin_api]\nrestrict_to_group = \"Admins\"\ntoken = \"id\"\n", "dev"),
     ("existing-pool", "[admin_api]\nrestrict_to_group = \"Admins\"\n", "dev"),
     (
@@ -36,10 +42,34 @@ const VARIANTS: &[(&str, &str, &str)] = &[
 /// Every action enabled, with access rules: the widest policy, and the OpenAPI document's variant.
 const CATALOGUE: &str = "[admin_api]\nrestrict_to_group = \"Admins\"\nactions = [\"addUserToGroup\", \"removeUserFromGroup\", \"confirmUserSignUp\", \"disableUser\", \"enableUser\", \"getUser\", \"listUsers\", \"listGroups\", \"listGroupsForUser\", \"listUsersInGroup\", \"signUserOut\", \"updateUserAttributes\", \"createUser\", \"deleteUser\", \"resetUserPassword\", \"setUserPassword\", \"deleteUserAttributes\", \"createGroup\", \"deleteGroup\", \"getGroup\"]\n[admin_api.access]\nlistUsers = [\"Admins\", \"Editors\"]\ngetUser = [\"Admins\", \"Editors\"]\n";
 
+/// Every per-environment setting away from its default, in `prod`: no self sign-up, TOTP required, short tokens,
+/// tighter throttling, access logs, X-Ray and reserved concurrency.
+const HARDENED: &str = r#"[admin_api]
+restrict_to_group = "Admins"
+[environments.prod.user_pool]
+self_sign_up = false
+mfa = "required"
+token_validity = { access = "15m", id = "15m", refresh = "12h" }
+[environments.prod.api]
+rate_limit = 20
+burst_limit = 40
+access_logs = true
+tracing = true
+[environments.prod.lambda]
+reserved_concurrency = 5
+"#;
+
 fn config(name: &str, extra: &str) -> Config {
     let mut text = BASE.to_owned();
     if name == "existing-pool" {
         text = text.replace("username_attributes = [\"email\"]", "existing = \"eu-west-1_AbCdEf123\"");
+    }
+    if name == "phone-sign-in" {
+        text = text.replace("username_attributes = [\"email\"]", "username_attributes = [\"phone_number\"]");
+    }
+    if name == "unrestricted" {
+        // No group restriction is accepted on a pool where nobody can sign themselves up.
+        text = text.replace("[user_pool]\n", "[user_pool]\nself_sign_up = false\n");
     }
     text.push_str(extra);
     Config::parse(&text, name).unwrap()
@@ -91,7 +121,8 @@ fn the_openapi_document_matches_its_golden_copy() {
 
 #[test]
 fn the_openapi_document_has_exactly_the_enabled_actions() {
-    let narrow = config("narrow", "[admin_api]\nactions = [\"listUsers\", \"createUser\"]\n");
+    let narrow =
+        config("narrow", "[admin_api]\nrestrict_to_group = \"Admins\"\nactions = [\"listUsers\", \"createUser\"]\n");
     let document = deploy::openapi::document(&narrow);
     let paths: Vec<&String> = document["paths"].as_object().unwrap().keys().collect();
     assert_eq!(paths, vec!["/listUsers", "/createUser"]);
@@ -163,6 +194,7 @@ fn the_policy_grants_exactly_the_actions_of_the_table_on_the_one_pool() {
             .enabled_actions()
             .iter()
             .flat_map(|a| [a.iam_action].into_iter().chain(a.extra_iam.iter().copied()))
+            .chain(admin_api::actions::CHECK_IAM.iter().copied())
             .collect();
         expected.sort_unstable();
         expected.dedup();
@@ -176,7 +208,14 @@ fn the_policy_grants_exactly_the_actions_of_the_table_on_the_one_pool() {
         assert!(granted.iter().all(|a| a.starts_with("cognito-idp:") && !a.contains('*')), "{name}: {granted:?}");
         let resource = cognito["Resource"].to_string();
         assert!(resource.contains("UserPool") || resource.contains("eu-west-1_AbCdEf123"), "{name}: {resource}");
-        assert_eq!(statements.as_array().unwrap().len(), 2, "{name}: nothing else is granted");
+        let tracing = config.for_environment(&config.environment(env, name).unwrap()).api.tracing;
+        assert_eq!(statements.as_array().unwrap().len(), 2 + usize::from(tracing), "{name}: nothing else is granted");
+        if tracing {
+            assert_eq!(
+                statements[2]["Action"],
+                serde_json::json!(["xray:PutTraceSegments", "xray:PutTelemetryRecords"])
+            );
+        }
     }
 }
 
@@ -197,4 +236,119 @@ fn an_existing_pool_is_never_part_of_the_stack() {
     let types: Vec<&str> = resources(&t).values().map(|r| r["Type"].as_str().unwrap()).collect();
     assert!(!types.contains(&"AWS::Cognito::UserPool") && !types.contains(&"AWS::Cognito::UserPoolGroup"), "{types:?}");
     assert_eq!(t.0["Outputs"]["UserPoolId"]["Value"], "eu-west-1_AbCdEf123");
+}
+
+fn skipped_checks(t: &Template, id: &str) -> Vec<String> {
+    t.0["Resources"][id]["Metadata"]["checkov"]["skip"]
+        .as_array()
+        .map(|skips| skips.iter().map(|s| s["id"].as_str().unwrap().to_owned()).collect())
+        .unwrap_or_default()
+}
+
+#[test]
+fn the_defaults_allow_self_sign_up_without_mfa_with_cognitos_token_lifetimes_and_throttle_the_stage() {
+    let t = synth("restricted-access", "[admin_api]\nrestrict_to_group = \"Admins\"\n", "dev");
+    let r = &t.0["Resources"];
+    assert_eq!(r["UserPool"]["Properties"]["AdminCreateUserConfig"]["AllowAdminCreateUserOnly"], false);
+    assert_eq!(r["UserPool"]["Properties"]["MfaConfiguration"], "OFF");
+    assert!(r["UserPool"]["Properties"].get("EnabledMfas").is_none());
+    assert!(r["UserPool"]["Properties"].get("SmsConfiguration").is_none() && r.get("UserPoolSmsRole").is_none());
+    let client = &r["UserPoolClient"]["Properties"];
+    assert_eq!(
+        (&client["AccessTokenValidity"], &client["IdTokenValidity"], &client["RefreshTokenValidity"]),
+        (&60.into(), &60.into(), &30.into())
+    );
+    assert_eq!(
+        client["TokenValidityUnits"],
+        serde_json::json!({ "AccessToken": "minutes", "IdToken": "minutes", "RefreshToken": "days" })
+    );
+    let stage = &r["Stage"]["Properties"];
+    assert_eq!(
+        stage["MethodSettings"],
+        serde_json::json!([{ "ResourcePath": "/*", "HttpMethod": "*", "ThrottlingRateLimit": 50, "ThrottlingBurstLimit": 100 }])
+    );
+    assert!(stage.get("TracingEnabled").is_none() && stage.get("AccessLogSetting").is_none());
+    assert!(r["Function"]["Properties"].get("TracingConfig").is_none());
+    assert!(r["Function"]["Properties"].get("ReservedConcurrentExecutions").is_none());
+    // The opt-in checks are skipped, with their reason, exactly while the option is off.
+    assert_eq!(skipped_checks(&t, "Stage"), ["CKV_AWS_120", "CKV_AWS_73", "CKV_AWS_76"]);
+    assert_eq!(skipped_checks(&t, "Function"), ["CKV_AWS_116", "CKV_AWS_117", "CKV_AWS_173", "CKV_AWS_115"]);
+}
+
+#[test]
+fn an_environment_sets_its_own_pool_stage_and_function() {
+    let config = config("hardened", HARDENED);
+    let prod = synthesize(&config, "prod", &config.environment("prod", "t").unwrap());
+    let dev = synthesize(&config, "dev", &config.environment("dev", "t").unwrap());
+    let r = &prod.0["Resources"];
+    let pool = &r["UserPool"]["Properties"];
+    assert_eq!(pool["AdminCreateUserConfig"]["AllowAdminCreateUserOnly"], true);
+    assert_eq!(pool["MfaConfiguration"], "ON");
+    assert_eq!(pool["EnabledMfas"], serde_json::json!(["SOFTWARE_TOKEN_MFA"]));
+    let client = &r["UserPoolClient"]["Properties"];
+    assert_eq!(
+        (&client["AccessTokenValidity"], &client["IdTokenValidity"], &client["RefreshTokenValidity"]),
+        (&15.into(), &15.into(), &720.into())
+    );
+    assert_eq!(client["TokenValidityUnits"]["RefreshToken"], "minutes", "12h is not a whole number of days");
+    let stage = &r["Stage"]["Properties"];
+    assert_eq!(stage["MethodSettings"][0]["ThrottlingRateLimit"], 20);
+    assert_eq!(stage["MethodSettings"][0]["ThrottlingBurstLimit"], 40);
+    assert_eq!(stage["TracingEnabled"], true);
+    assert_eq!(
+        stage["AccessLogSetting"]["DestinationArn"],
+        serde_json::json!({ "Fn::GetAtt": ["ApiAccessLogGroup", "Arn"] })
+    );
+    let format = stage["AccessLogSetting"]["Format"].as_str().unwrap();
+    let fields: serde_json::Value = serde_json::from_str(format).expect("one JSON object per request");
+    assert!(fields.get("requestId").is_some() && fields.get("status").is_some(), "{format}");
+    assert!(
+        !format.to_lowercase().contains("authorization") && !format.contains("header"),
+        "no token is logged: {format}"
+    );
+    assert_eq!(r["ApiAccessLogGroup"]["Properties"]["RetentionInDays"], 30);
+    assert_eq!(r["Function"]["Properties"]["TracingConfig"]["Mode"], "Active");
+    assert_eq!(r["Function"]["Properties"]["ReservedConcurrentExecutions"], 5);
+    assert_eq!(skipped_checks(&prod, "Stage"), ["CKV_AWS_120"]);
+    assert_eq!(skipped_checks(&prod, "Function"), ["CKV_AWS_116", "CKV_AWS_117", "CKV_AWS_173"]);
+    // The other environment keeps the shared settings.
+    let r = &dev.0["Resources"];
+    assert_eq!(r["UserPool"]["Properties"]["AdminCreateUserConfig"]["AllowAdminCreateUserOnly"], false);
+    assert_eq!(r["UserPool"]["Properties"]["MfaConfiguration"], "OFF");
+    assert_eq!(r["Stage"]["Properties"]["MethodSettings"][0]["ThrottlingRateLimit"], 50);
+    assert!(r.get("ApiAccessLogGroup").is_none() && r["Function"]["Properties"].get("TracingConfig").is_none());
+}
+
+#[test]
+fn phone_sign_in_gets_the_sms_role_cognito_needs() {
+    let t = synth("phone-sign-in", "[admin_api]\nrestrict_to_group = \"Admins\"\n", "dev");
+    let r = &t.0["Resources"];
+    let pool = &r["UserPool"]["Properties"];
+    assert_eq!(pool["UsernameAttributes"], serde_json::json!(["phone_number"]));
+    assert_eq!(
+        pool["SmsConfiguration"]["SnsCallerArn"],
+        serde_json::json!({ "Fn::GetAtt": ["UserPoolSmsRole", "Arn"] })
+    );
+    let external_id = pool["SmsConfiguration"]["ExternalId"].as_str().unwrap();
+    let role = &r["UserPoolSmsRole"]["Properties"];
+    let trust = &role["AssumeRolePolicyDocument"]["Statement"][0];
+    assert_eq!(trust["Principal"]["Service"], "cognito-idp.amazonaws.com");
+    assert_eq!(trust["Condition"]["StringEquals"]["sts:ExternalId"], external_id, "only with this pool's external id");
+    let statements = role["Policies"][0]["PolicyDocument"]["Statement"].as_array().unwrap();
+    assert_eq!((&statements[0]["Effect"], &statements[0]["Action"]), (&"Allow".into(), &"sns:Publish".into()));
+    assert_eq!(statements[1]["Effect"], "Deny", "SMS to phone numbers only, never to a topic");
+}
+
+#[test]
+fn every_skipped_check_says_why() {
+    for (name, extra, env) in VARIANTS {
+        let t = synth(name, extra, env);
+        for (id, resource) in resources(&t) {
+            for skip in resource["Metadata"]["checkov"]["skip"].as_array().into_iter().flatten() {
+                let id_ok = skip["id"].as_str().is_some_and(|s| s.starts_with("CKV_AWS_"));
+                let comment = skip["comment"].as_str().unwrap_or_default();
+                assert!(id_ok && comment.len() > 40, "{name}: {id}: {skip}");
+            }
+        }
+    }
 }
