@@ -1,4 +1,6 @@
-// The admin console in a real browser: Debian's chromium driven by playwright-core (no browser download).
+// The admin console in a real browser: Chromium driven by playwright-core (no browser download): the one that
+// CHROMIUM_PATH names, else a chromium on PATH (Debian's, say), else the headless Chromium that the
+// @sparticuz/chromium package ships (unpacked into the system's temporary directory on first use).
 //
 // Environment:
 //   CONSOLE_URL        where the built console is served, with amplifyconfiguration.json next to index.html (required)
@@ -8,18 +10,20 @@
 //   AQ_OTHER_USERS     comma-separated users in no group; the first is added to Editors and removed, disabled and
 //                      enabled (default carol,dave,erin)
 //   AQ_ARTIFACTS_DIR   where the screenshots go (default clients/artifacts)
-//   CHROMIUM           the chromium binary (default /usr/bin/chromium)
+//   CHROMIUM_PATH      the Chromium binary to drive (default: chromium on PATH, else @sparticuz/chromium's)
 //
 // chromium.launch gives every run a fresh temporary profile (user-data-dir) that it deletes on close; each
 // scenario also gets a fresh browser context, so no session leaks from one user to the next. The console marks
 // <main aria-busy="true"> while a user action (and the refresh after it) runs; the steps wait for it to end.
+// The console is served with a Content-Security-Policy (and index.html carries one for static hosting): every
+// page's CSP violations are collected and must stay empty.
 // Calls made from Node (the API's own messages, restoring state) configure aws-amplify from the same served
 // amplifyconfiguration.json and send the token kind it names.
 
 import { describe, test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdirSync } from 'node:fs';
-import { dirname, join, resolve } from 'node:path';
+import { accessSync, constants, mkdirSync, statSync } from 'node:fs';
+import { delimiter, dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium } from 'playwright-core';
 import { signIn, signOut } from 'aws-amplify/auth';
@@ -43,9 +47,28 @@ const user = process.env.AQ_USER || 'bob';
 const target = (process.env.AQ_OTHER_USERS || 'carol,dave,erin').split(',')[0].trim();
 const here = dirname(fileURLToPath(import.meta.url));
 const artifacts = resolve(process.env.AQ_ARTIFACTS_DIR || join(here, '..', 'artifacts'));
-const executablePath = process.env.CHROMIUM || '/usr/bin/chromium';
+
+/** The browser to drive and where it comes from: CHROMIUM_PATH, else a chromium on PATH, else @sparticuz/chromium. */
+async function findChromium() {
+  if (process.env.CHROMIUM_PATH) return { executablePath: process.env.CHROMIUM_PATH, from: 'CHROMIUM_PATH' };
+  const names = ['chromium', 'chromium-browser', 'google-chrome-stable', 'google-chrome'];
+  for (const dir of (process.env.PATH || '').split(delimiter).filter(Boolean)) {
+    for (const name of names) {
+      const candidate = join(dir, name);
+      try {
+        accessSync(candidate, constants.X_OK);
+        if (statSync(candidate).isFile()) return { executablePath: candidate, from: 'PATH' };
+      } catch {
+        // not there
+      }
+    }
+  }
+  const { default: packaged } = await import('@sparticuz/chromium');
+  return { executablePath: await packaged.executablePath(), from: '@sparticuz/chromium' };
+}
 
 let browser;
+let chromiumSource;
 
 async function screenshot(page, name) {
   await page.screenshot({ path: join(artifacts, name), fullPage: true });
@@ -58,6 +81,10 @@ async function freshPage() {
   page.setDefaultTimeout(15_000);
   page.errors = [];
   page.on('pageerror', (error) => page.errors.push(error));
+  page.cspViolations = [];
+  page.on('console', (message) => {
+    if (/Content Security Policy/i.test(message.text())) page.cspViolations.push(message.text());
+  });
   return { context, page };
 }
 
@@ -120,8 +147,9 @@ function selfDisableAnswer() {
 describe('the admin console in chromium', { timeout: 180_000 }, () => {
   before(async () => {
     mkdirSync(artifacts, { recursive: true });
+    chromiumSource = await findChromium();
     browser = await chromium.launch({
-      executablePath,
+      executablePath: chromiumSource.executablePath,
       headless: true,
       args: [
         '--headless',
@@ -152,6 +180,61 @@ describe('the admin console in chromium', { timeout: 180_000 }, () => {
       assert.match(await alert.textContent(), /outputs\/<env>\/amplifyconfiguration\.json/);
       assert.equal(await page.locator('#sign-in').isVisible(), false);
       await screenshot(page, '00-missing-config.png');
+    } finally {
+      await context.close();
+    }
+  });
+
+  test('the console is served with a Content-Security-Policy that the browser enforces', async (t) => {
+    t.diagnostic(`browser: Chromium ${browser.version()} from ${chromiumSource.from} (${chromiumSource.executablePath})`);
+    const config = await (await fetch(new URL('amplifyconfiguration.json', consoleUrl))).json();
+    const { context, page } = await freshPage();
+    try {
+      const response = await page.goto(consoleUrl.href);
+      const policy = response.headers()['content-security-policy'];
+      assert.ok(policy, 'the page comes with a Content-Security-Policy header');
+      const directives = Object.fromEntries(
+        policy.split(';').map((directive) => {
+          const [name, ...sources] = directive.trim().split(/\s+/);
+          return [name, sources];
+        }),
+      );
+      assert.deepEqual(directives['default-src'], ["'none'"], policy);
+      assert.deepEqual(directives['script-src'], ["'self'"], policy);
+      assert.deepEqual(directives['style-src'], ["'self'"], policy);
+      // Exactly the console itself, the API and Cognito, as the environment's configuration names them.
+      const api = new URL(config.aws_cloud_logic_custom[0].endpoint).origin;
+      const cognito = config.aws_user_pools_endpoint
+        ? new URL(config.aws_user_pools_endpoint).origin
+        : `https://cognito-idp.${config.aws_cognito_region}.amazonaws.com`;
+      assert.deepEqual([...directives['connect-src']].sort(), ["'self'", api, cognito].sort(), policy);
+      // index.html carries the policy for static hosting, which cannot know the hosts in advance.
+      const meta = await page.locator('meta[http-equiv="Content-Security-Policy"]').getAttribute('content');
+      assert.match(meta, /script-src 'self';/);
+      assert.match(meta, /connect-src 'self' https:\/\/\*\.amazonaws\.com /);
+
+      // Enforced: a connection to a host the header does not name, and an injected inline script, are refused.
+      const violation = (attempt) =>
+        page.evaluate(
+          (attempt) =>
+            new Promise((resolve) => {
+              document.addEventListener('securitypolicyviolation', (e) => resolve(e.effectiveDirective), { once: true });
+              setTimeout(() => resolve('no violation'), 5_000);
+              if (attempt === 'connect') {
+                fetch('http://127.0.0.1:9/').catch(() => {});
+              } else {
+                const script = document.createElement('script');
+                script.textContent = 'window.injected = true';
+                document.head.append(script);
+              }
+            }),
+          attempt,
+        );
+      assert.equal(await violation('connect'), 'connect-src');
+      assert.equal(await violation('inline script'), 'script-src-elem');
+      assert.equal(await page.evaluate(() => window.injected), undefined, 'the injected inline script did not run');
+      await page.locator('#sign-in').waitFor();
+      assert.deepEqual(page.errors, [], 'no uncaught errors in the page');
     } finally {
       await context.close();
     }
@@ -274,6 +357,7 @@ describe('the admin console in chromium', { timeout: 180_000 }, () => {
       assert.equal(await page.locator('#notice').textContent(), 'Signed out.');
       await screenshot(page, '11-signed-out.png');
       assert.deepEqual(page.errors, [], 'no uncaught errors in the page');
+      assert.deepEqual(page.cspViolations, [], 'nothing the console does is refused by its Content-Security-Policy');
     } catch (error) {
       failure = error;
       await screenshot(page, 'failed-administrator.png').catch(() => {});
@@ -300,6 +384,7 @@ describe('the admin console in chromium', { timeout: 180_000 }, () => {
       assert.equal(await alert.textContent(), FORBIDDEN);
       await screenshot(page, '12-non-admin-forbidden.png');
       assert.deepEqual(page.errors, [], 'no uncaught errors in the page');
+      assert.deepEqual(page.cspViolations, [], 'nothing the console does is refused by its Content-Security-Policy');
     } catch (error) {
       await screenshot(page, 'failed-non-admin.png').catch(() => {});
       throw error;

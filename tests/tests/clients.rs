@@ -6,7 +6,8 @@
 //!   Chromium (`clients/browser-tests`). Its screenshots go to `<target dir>/e2e-artifacts/console/` (`.ci/run`
 //!   copies them into `ci-artifacts/`).
 //!
-//! `cargo xtask test` installs the Node packages (`npm ci`); CI installs Debian's `chromium`.
+//! `cargo xtask test` provides Node.js (the system's, or a pinned one it installs, first on PATH) and the Node
+//! packages (`npm ci`); the browser test drives a system Chromium or the one `@sparticuz/chromium` ships.
 #![allow(clippy::unwrap_used)]
 
 use std::io::{BufRead, BufReader, Read};
@@ -51,8 +52,8 @@ fn clients() -> PathBuf {
 fn npm_run(script: &str, env: &[(&str, &str)]) -> String {
     assert!(
         clients().join("node_modules/aws-amplify").is_dir(),
-        "clients/node_modules is missing: run the tests with `cargo xtask test`, which installs it (npm ci; it needs \
-         Node.js 20.19+ with npm)"
+        "clients/node_modules is missing: run the tests with `cargo xtask test`, which installs it (npm ci, with the \
+         system's Node.js 20.19+ or one it installs)"
     );
     let mut child = Command::new("npm")
         .args(["run", "--silent", script])
@@ -61,7 +62,7 @@ fn npm_run(script: &str, env: &[(&str, &str)]) -> String {
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
         .spawn()
-        .expect("npm runs (Node.js 20.19+ with npm is needed)");
+        .expect("npm runs (run the tests with `cargo xtask test`: it puts Node.js with npm on PATH)");
     let drain = |mut pipe: Box<dyn Read + Send>| {
         std::thread::spawn(move || {
             let mut text = String::new();

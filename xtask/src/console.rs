@@ -4,16 +4,19 @@
 
 use std::net::{Ipv4Addr, SocketAddr};
 use std::path::{Path, PathBuf};
-use std::time::SystemTime;
+use std::time::{Instant, SystemTime};
 
 use axum::Router;
-use axum::http::{StatusCode, header};
+use axum::extract::Request;
+use axum::http::{HeaderValue, StatusCode, header};
+use axum::middleware::{self, Next};
 use axum::response::IntoResponse;
 use axum::routing::get;
 use tower_http::services::ServeDir;
 
 use crate::Common;
 use crate::error::Error;
+use crate::node::{self, Node};
 use crate::project::{self, progress};
 
 /// The file the console reads its configuration from.
@@ -36,8 +39,9 @@ pub fn clients_dir() -> PathBuf {
     project::root().join("clients")
 }
 
-/// Installs the Node packages of `clients/` (`npm ci`) when they are missing or older than the lock file.
-pub fn ensure_node_packages() -> Result<(), Error> {
+/// Installs the Node packages of `clients/` (`npm ci`) with `node` when they are missing or older than the lock
+/// file. Among them is `@sparticuz/chromium`, the headless Chromium the browser test uses when the machine has none.
+pub fn ensure_node_packages(node: &Node) -> Result<(), Error> {
     let dir = clients_dir();
     let modified = |path: &Path| std::fs::metadata(path).and_then(|m| m.modified()).ok();
     let installed = modified(&dir.join("node_modules/.package-lock.json"));
@@ -45,19 +49,29 @@ pub fn ensure_node_packages() -> Result<(), Error> {
     if installed.is_some_and(|installed| installed >= locked) {
         return Ok(());
     }
-    progress("Installing the Node packages of clients/ (npm ci) ...");
-    let mut npm = std::process::Command::new("npm");
-    npm.args(["ci", "--no-audit", "--no-fund", "--loglevel=error"]).current_dir(&dir).stdout(std::io::stderr());
-    match npm.status() {
-        Ok(status) if status.success() => Ok(()),
-        Ok(status) => Err(Error::CommandFailed { command: project::render(&npm), status: status.to_string() }),
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Err(Error::Tooling(
-            "npm was not found: the admin console and the client tests need Node.js 20.19 or newer with npm\n\
-             help: install Node.js (https://nodejs.org or your system's packages), then run this again"
-                .into(),
-        )),
-        Err(e) => Err(e.into()),
+    let started = Instant::now();
+    progress(&format!(
+        "Installing the Node packages of clients/ from the npm registry (npm ci, with {}: aws-amplify, vite, \
+         playwright-core, and @sparticuz/chromium, a headless Chromium for the browser test) into {} ...",
+        node.describe(),
+        dir.join("node_modules").display()
+    ));
+    let mut npm = node.command("npm");
+    npm.args(["ci", "--no-audit", "--no-fund", "--loglevel=error"]).current_dir(&dir);
+    let out =
+        npm.output().map_err(|e| Error::Tooling(format!("could not run npm ({}): {e}", project::render(&npm))))?;
+    if !out.status.success() {
+        return Err(Error::Tooling(format!(
+            "`npm ci` in {} failed ({}): the packages of clients/package-lock.json could not be installed:\n{}{}\n\
+             help: check that the npm registry is reachable (`npm config get registry`), then run this again",
+            dir.display(),
+            out.status,
+            String::from_utf8_lossy(&out.stdout).trim(),
+            String::from_utf8_lossy(&out.stderr).trim()
+        )));
     }
+    progress(&format!("Installed the Node packages of clients/ in {:.1}s", started.elapsed().as_secs_f64()));
+    Ok(())
 }
 
 pub fn run(args: &Args) -> Result<(), Error> {
@@ -69,11 +83,12 @@ pub fn run(args: &Args) -> Result<(), Error> {
     }
     let dist = clients_dir().join("console/dist");
     if !args.no_build {
-        ensure_node_packages()?;
+        let node = node::ensure()?;
+        ensure_node_packages(&node)?;
         progress("Building the console (npm run build:console) ...");
         project::run(
             // Vite's report is progress: stderr, so that stdout has only the result.
-            std::process::Command::new("npm")
+            node.command("npm")
                 .args(["run", "--silent", "build:console"])
                 .current_dir(clients_dir())
                 .stdout(std::io::stderr()),
@@ -88,8 +103,56 @@ pub fn run(args: &Args) -> Result<(), Error> {
     crate::runtime()?.block_on(serve(args, dist, outputs.join(CONFIG_FILE)))
 }
 
+/// The console's Content-Security-Policy for the environment whose `amplifyconfiguration.json` is `config`: its own
+/// scripts and styles only, and connections to itself (the configuration file), the API and Cognito, exactly (the
+/// meta tag in `index.html`, for static hosting, cannot know the hosts and allows any AWS endpoint and loopback).
+pub fn content_security_policy(config: Option<&serde_json::Value>) -> String {
+    let mut connect = vec!["'self'".to_owned()];
+    if let Some(config) = config {
+        let apis = config["aws_cloud_logic_custom"].as_array().into_iter().flatten();
+        connect.extend(apis.filter_map(|api| origin(api["endpoint"].as_str()?)));
+        // The local environment names Cognito's endpoint (moto); on AWS it is the region's, as aws-amplify builds it.
+        let cognito = config["aws_user_pools_endpoint"].as_str().and_then(origin).or_else(|| {
+            let region = config["aws_cognito_region"].as_str().or(config["aws_project_region"].as_str())?;
+            let suffix = if region.starts_with("cn-") { "amazonaws.com.cn" } else { "amazonaws.com" };
+            Some(format!("https://cognito-idp.{region}.{suffix}"))
+        });
+        connect.extend(cognito);
+    }
+    let mut seen = std::collections::HashSet::new();
+    connect.retain(|source| seen.insert(source.clone()));
+    format!(
+        "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self'; font-src 'self'; \
+         connect-src {}; base-uri 'none'; form-action 'none'; frame-ancestors 'none'; object-src 'none'",
+        connect.join(" ")
+    )
+}
+
+/// `scheme://host[:port]` of a URL, as a CSP source; `None` for anything but an http(s) URL with a plain host.
+fn origin(url: &str) -> Option<String> {
+    let uri: axum::http::Uri = url.parse().ok()?;
+    let scheme = uri.scheme_str().filter(|s| matches!(*s, "http" | "https"))?;
+    let authority = uri.authority()?;
+    let plain = authority.as_str().chars().all(|c| c.is_ascii_alphanumeric() || ".-:[]".contains(c));
+    plain.then(|| format!("{scheme}://{authority}"))
+}
+
 async fn serve(args: &Args, dist: PathBuf, config: PathBuf) -> Result<(), Error> {
-    // The configuration is read on each request, so a new deploy shows on the next page load.
+    // The configuration is read on each request, so a new deploy shows on the next page load; so is the
+    // Content-Security-Policy that names its endpoints, sent with every response.
+    let policy_config = config.clone();
+    let csp = middleware::from_fn(move |request: Request, next: Next| {
+        let config = policy_config.clone();
+        async move {
+            let parsed = tokio::fs::read(&config).await.ok().and_then(|b| serde_json::from_slice(&b).ok());
+            let policy = content_security_policy(parsed.as_ref());
+            let mut response = next.run(request).await;
+            if let Ok(value) = HeaderValue::from_str(&policy) {
+                response.headers_mut().insert(header::CONTENT_SECURITY_POLICY, value);
+            }
+            response
+        }
+    });
     let app = Router::new()
         .route(
             &format!("/{CONFIG_FILE}"),
@@ -105,7 +168,8 @@ async fn serve(args: &Args, dist: PathBuf, config: PathBuf) -> Result<(), Error>
                 }
             }),
         )
-        .fallback_service(ServeDir::new(dist));
+        .fallback_service(ServeDir::new(dist))
+        .layer(csp);
     let listener =
         tokio::net::TcpListener::bind(SocketAddr::from((Ipv4Addr::LOCALHOST, args.port))).await.map_err(|e| {
             Error::Usage(format!(
@@ -128,4 +192,58 @@ async fn serve(args: &Args, dist: PathBuf, config: PathBuf) -> Result<(), Error>
         })
         .await?;
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn connect_src(policy: &str) -> Vec<&str> {
+        let directive = policy.split("; ").find_map(|d| d.strip_prefix("connect-src ")).unwrap();
+        directive.split(' ').collect()
+    }
+
+    #[test]
+    fn the_local_policy_names_the_gateway_and_moto() {
+        let config = serde_json::json!({
+            "aws_cognito_region": "us-east-1",
+            "aws_user_pools_endpoint": "http://127.0.0.1:41234",
+            "aws_cloud_logic_custom": [{ "name": "AdminQueries", "endpoint": "http://127.0.0.1:40000/local" }],
+        });
+        let policy = content_security_policy(Some(&config));
+        assert_eq!(connect_src(&policy), ["'self'", "http://127.0.0.1:40000", "http://127.0.0.1:41234"]);
+        assert!(policy.starts_with("default-src 'none'; script-src 'self'; style-src 'self';"), "{policy}");
+        assert!(!policy.contains("unsafe"), "{policy}");
+        assert!(policy.contains("frame-ancestors 'none'"), "{policy}");
+    }
+
+    #[test]
+    fn on_aws_the_policy_names_the_api_and_the_regions_cognito() {
+        let config = serde_json::json!({
+            "aws_project_region": "eu-west-1",
+            "aws_cognito_region": "eu-west-1",
+            "aws_cloud_logic_custom": [{ "endpoint": "https://abc123.execute-api.eu-west-1.amazonaws.com/dev" }],
+        });
+        assert_eq!(
+            connect_src(&content_security_policy(Some(&config))),
+            [
+                "'self'",
+                "https://abc123.execute-api.eu-west-1.amazonaws.com",
+                "https://cognito-idp.eu-west-1.amazonaws.com"
+            ]
+        );
+        let china = serde_json::json!({ "aws_cognito_region": "cn-north-1" });
+        assert_eq!(
+            connect_src(&content_security_policy(Some(&china))),
+            ["'self'", "https://cognito-idp.cn-north-1.amazonaws.com.cn"]
+        );
+    }
+
+    #[test]
+    fn without_a_readable_configuration_only_the_console_itself_is_allowed() {
+        assert_eq!(connect_src(&content_security_policy(None)), ["'self'"]);
+        // An endpoint that is not a plain http(s) URL never reaches the header.
+        let odd = serde_json::json!({ "aws_cloud_logic_custom": [{ "endpoint": "javascript:alert(1)" }, { "endpoint": "https://a b" }] });
+        assert_eq!(connect_src(&content_security_policy(Some(&odd))), ["'self'"]);
+    }
 }

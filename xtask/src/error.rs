@@ -23,7 +23,7 @@ pub enum Error {
     NotDeployed { env: String },
     #[error("{0}")]
     Usage(String),
-    /// A tool the command needs is missing (Node.js and npm for the console).
+    /// A tool the command needs is missing or could not be installed (Node.js, the npm packages of `clients/`).
     #[error("{0}")]
     Tooling(String),
     #[error(transparent)]
@@ -37,7 +37,7 @@ pub enum Error {
 }
 
 impl Error {
-    /// 0 success; 1 a build, the tests, the smoke test or a benchmark failed; 2 bad arguments (also clap's); 3 missing tooling (Python, moto, npm);
+    /// 0 success; 1 a build, the tests, the smoke test or a benchmark failed; 2 bad arguments (also clap's); 3 missing tooling (Python, moto, Node.js, npm packages);
     /// 4 I/O; 5 invalid config; 6 not deployed; 7 AWS (Cognito, CloudFormation, S3) or the gateway refused or failed.
     pub fn exit_code(&self) -> u8 {
         match self {

@@ -8,6 +8,7 @@ mod deploy_local;
 mod error;
 mod gateway;
 mod lambda;
+mod node;
 mod project;
 mod smoke;
 mod state;

@@ -10,6 +10,7 @@ use serde::Serialize;
 use serde_json::{Value, json};
 
 use crate::caller::Caller;
+use crate::checks::{self, AdminGroup, Identity};
 use crate::config::AppState;
 use crate::error::ApiError;
 use crate::input::Params;
@@ -477,30 +478,25 @@ pub static ACTIONS: &[Action] = &[
     },
 ];
 
-/// A caller may not disable or delete themselves.
-fn guard_self(call: &Call, username: &str, verb: &str) -> Result<(), ApiError> {
-    if call.caller.username.as_deref() == Some(username) {
+/// Resolves the target of a disable or a delete to its canonical identity, and refuses when it is the caller,
+/// however the request named them (user name, email, phone number, `sub`, a case variant).
+async fn target_other_than_caller(call: &Call, username: &str, verb: &str) -> Result<Identity, ApiError> {
+    let target = checks::resolve(&call.state, username).await?;
+    if target.is(&call.caller) {
         return Err(ApiError::Conflict(format!("You cannot {verb} yourself: ask another administrator")));
     }
-    Ok(())
+    Ok(target)
 }
 
-/// The last enabled member of the administering group may not leave it, be disabled or be deleted: nobody could
-/// administer afterwards.
-async fn guard_last_admin(call: &Call, username: &str, what: &str) -> Result<(), ApiError> {
-    let Some(group) = call.state.config.admin_group.as_deref() else { return Ok(()) };
-    let mut members = Vec::new();
-    let mut pages =
-        call.state.cognito.list_users_in_group().user_pool_id(call.pool()).group_name(group).into_paginator().send();
-    while let Some(page) = pages.next().await {
-        members.extend(page?.users().iter().filter(|u| u.enabled()).filter_map(|u| u.username().map(str::to_owned)));
-    }
-    if members.len() == 1 && members[0] == username {
-        return Err(ApiError::Conflict(format!(
-            "{username} is the last member of {group}, the group that administers this API, and cannot be {what}: add another administrator first"
-        )));
-    }
-    Ok(())
+/// The last-administrator guard before a change to `target`: the administering group, when `target` is one of
+/// its enabled members (the change must then be checked again after it is made).
+async fn guard_last_admin<'a>(
+    call: &'a Call,
+    target: &Identity,
+    what: &str,
+) -> Result<Option<AdminGroup<'a>>, ApiError> {
+    let Some(group) = AdminGroup::of(&call.state) else { return Ok(None) };
+    Ok(group.before(target, what).await?.then_some(group))
 }
 
 fn message(text: String) -> Value {
@@ -520,17 +516,26 @@ async fn add_user_to_group(call: Call) -> Result<Value, ApiError> {
 
 async fn remove_user_from_group(call: Call) -> Result<Value, ApiError> {
     let (username, groupname) = (call.text("username")?, call.text("groupname")?);
-    if call.state.config.admin_group.as_deref() == Some(groupname) {
-        guard_last_admin(&call, username, "removed from it").await?;
-    }
     let cognito = &call.state.cognito;
-    cognito
-        .admin_remove_user_from_group()
-        .user_pool_id(call.pool())
-        .username(username)
-        .group_name(groupname)
-        .send()
-        .await?;
+    let remove = |name: &str| {
+        cognito.admin_remove_user_from_group().user_pool_id(call.pool()).username(name).group_name(groupname).send()
+    };
+    if call.state.config.admin_group.as_deref() != Some(groupname) {
+        remove(username).await?;
+        return Ok(message(format!("Removed {username} from {groupname}")));
+    }
+    let target = checks::resolve(&call.state, username).await?;
+    let guarded = guard_last_admin(&call, &target, "removed from it").await?;
+    remove(&target.username).await?;
+    if let Some(group) = guarded {
+        group
+            .after(&target, "removed from it", async || {
+                let add = cognito.admin_add_user_to_group().user_pool_id(call.pool()).group_name(groupname);
+                add.username(&target.username).send().await?;
+                Ok(())
+            })
+            .await?;
+    }
     Ok(message(format!("Removed {username} from {groupname}")))
 }
 
@@ -542,10 +547,18 @@ async fn confirm_user_sign_up(call: Call) -> Result<Value, ApiError> {
 
 async fn disable_user(call: Call) -> Result<Value, ApiError> {
     let username = call.text("username")?;
-    guard_self(&call, username, "disable")?;
-    guard_last_admin(&call, username, "disabled").await?;
-    call.state.cognito.admin_disable_user().user_pool_id(call.pool()).username(username).send().await?;
+    let target = target_other_than_caller(&call, username, "disable").await?;
+    let guarded = guard_last_admin(&call, &target, "disabled").await?;
+    call.state.cognito.admin_disable_user().user_pool_id(call.pool()).username(&target.username).send().await?;
+    if let Some(group) = guarded {
+        group.after(&target, "disabled", async || enable(&call, &target.username).await).await?;
+    }
     Ok(message(format!("Disabled {username}")))
+}
+
+async fn enable(call: &Call, username: &str) -> Result<(), ApiError> {
+    call.state.cognito.admin_enable_user().user_pool_id(call.pool()).username(username).send().await?;
+    Ok(())
 }
 
 async fn enable_user(call: Call) -> Result<Value, ApiError> {
@@ -672,13 +685,21 @@ async fn list_users_in_group(call: Call) -> Result<Value, ApiError> {
 }
 
 /// Signs the caller out of every device. Exempt from the group check, so it only ever acts on the caller: the body
-/// `username` must equal the caller's user name, and neither may be missing or the string "null".
+/// `username` must name the caller (by user name or any alias Cognito accepts), and may not be the string "null".
+/// Any other name gets the same answer, whether or not such a user exists.
 async fn sign_user_out(call: Call) -> Result<Value, ApiError> {
     let username = call.text("username")?;
-    let is_self = matches!(call.caller.username.as_deref(), Some(own) if own == username && own != "null");
-    if !is_self {
-        return Err(ApiError::bad_request("only the user can sign themselves out"));
+    let not_self = || ApiError::bad_request("only the user can sign themselves out");
+    if username == "null" || call.caller.username.is_none() {
+        return Err(not_self());
     }
+    match checks::resolve(&call.state, username).await {
+        Ok(target) if target.is(&call.caller) => {}
+        Ok(_) => return Err(not_self()),
+        Err(e) if checks::is_user_not_found(&e) => return Err(not_self()),
+        Err(e) => return Err(e),
+    }
+    // Signed out under the name the request gave, which Cognito resolves to the same user.
     call.state.cognito.admin_user_global_sign_out().user_pool_id(call.pool()).username(username).send().await?;
     Ok(message(format!("Signed out {username} from all devices")))
 }
@@ -733,11 +754,17 @@ async fn create_user(call: Call) -> Result<Value, ApiError> {
     Ok(json!({ "message": format!("Created {username}"), "User": to_json(user)? }))
 }
 
+/// Deletes a user. A member of the administering group is disabled first and the group checked again, since a
+/// deletion cannot be undone: only when another enabled administrator remains is the user deleted.
 async fn delete_user(call: Call) -> Result<Value, ApiError> {
     let username = call.text("username")?;
-    guard_self(&call, username, "delete")?;
-    guard_last_admin(&call, username, "deleted").await?;
-    call.state.cognito.admin_delete_user().user_pool_id(call.pool()).username(username).send().await?;
+    let target = target_other_than_caller(&call, username, "delete").await?;
+    let cognito = &call.state.cognito;
+    if let Some(group) = guard_last_admin(&call, &target, "deleted").await? {
+        cognito.admin_disable_user().user_pool_id(call.pool()).username(&target.username).send().await?;
+        group.after(&target, "deleted", async || enable(&call, &target.username).await).await?;
+    }
+    cognito.admin_delete_user().user_pool_id(call.pool()).username(&target.username).send().await?;
     Ok(message(format!("Deleted {username}")))
 }
 

@@ -26,6 +26,10 @@ pub struct Caller {
     pub token_use: Option<TokenUse>,
     /// The `cognito:groups` claim.
     pub groups: Vec<String>,
+    /// Whether `groups` is exactly what Cognito put in the token. A claim flattened into a string cannot be split
+    /// back with certainty once a group name holds a separator (Cognito allows `Ops,Admins` and `[Admins]` as
+    /// names), so such a claim never grants anything by itself: membership is then read from Cognito.
+    pub groups_certain: bool,
 }
 
 impl Caller {
@@ -47,8 +51,10 @@ impl Caller {
             Some(TokenUse::Id) => text("cognito:username"),
             None => text("username").or_else(|| text("cognito:username")),
         };
-        let groups = claims.get("cognito:groups").map(parse_groups).unwrap_or_default();
-        Self { sub: text("sub"), username, token_use, groups }
+        let groups_claim = claims.get("cognito:groups");
+        let groups = groups_claim.map(parse_groups).unwrap_or_default();
+        let groups_certain = groups_claim.is_none_or(is_unambiguous);
+        Self { sub: text("sub"), username, token_use, groups, groups_certain }
     }
 
     /// Reads the caller from the request's API Gateway context; `None` when there are no authorizer claims.
@@ -94,6 +100,20 @@ pub fn parse_groups(value: &Value) -> Vec<String> {
     }
 }
 
+/// Characters that separate groups in the string renderings of `cognito:groups`, and that Cognito also allows
+/// inside a group name.
+const GROUP_SEPARATORS: &[char] = &[',', ' ', '[', ']', '"'];
+
+/// A groups claim reads unambiguously when it is a JSON array of strings, or a string that holds no separator at
+/// all (one group, named exactly so).
+fn is_unambiguous(value: &Value) -> bool {
+    match value {
+        Value::Array(items) => items.iter().all(Value::is_string),
+        Value::String(s) => !s.contains(GROUP_SEPARATORS),
+        _ => false,
+    }
+}
+
 impl<S: Send + Sync> FromRequestParts<S> for Caller {
     type Rejection = ApiError;
 
@@ -124,6 +144,18 @@ mod tests {
         assert_eq!(groups(json!("Admins")), vec!["Admins".to_owned()]);
         assert!(groups(json!("")).is_empty());
         assert!(groups(json!("[]")).is_empty());
+    }
+
+    #[test]
+    fn flattened_claims_with_separators_are_not_certain() {
+        let caller = |groups: Value| Caller::from_claims(json!({"cognito:groups": groups}).as_object().unwrap());
+        assert!(caller(json!("Admins")).groups_certain);
+        assert!(caller(json!(["Ops,Admins", "[Admins]"])).groups_certain, "a real array keeps names whole");
+        for ambiguous in ["Ops,Admins", "[Admins]", "Admins,Editors", "[Admins Editors]", "\"Admins\""] {
+            let c = caller(json!(ambiguous));
+            assert!(!c.groups_certain, "{ambiguous}");
+        }
+        assert!(Caller::from_claims(json!({"sub": "x"}).as_object().unwrap()).groups_certain, "no claim, no groups");
     }
 
     #[test]

@@ -16,6 +16,9 @@ const THROTTLING_CODES: &[&str] = &["TooManyRequestsException", "LimitExceededEx
 pub enum ApiError {
     #[error("Unauthorized")]
     Unauthorized,
+    /// The token is valid, but Cognito says its user is disabled, signed out or gone.
+    #[error("{0}")]
+    Revoked(&'static str),
     #[error("{0}")]
     Forbidden(&'static str),
     #[error("{0}")]
@@ -44,7 +47,7 @@ impl ApiError {
 
     pub fn status(&self) -> StatusCode {
         match self {
-            Self::Unauthorized => StatusCode::UNAUTHORIZED,
+            Self::Unauthorized | Self::Revoked(_) => StatusCode::UNAUTHORIZED,
             Self::Forbidden(_) => StatusCode::FORBIDDEN,
             Self::BadRequest(_) => StatusCode::BAD_REQUEST,
             Self::NotFound { .. } => StatusCode::NOT_FOUND,

@@ -7,6 +7,7 @@
 //! - [`config`]: the function's configuration, read once from its environment.
 //! - [`caller`]: who is calling, from the API Gateway authorizer claims.
 //! - [`actions`]: the table of actions and their handlers.
+//! - [`checks`]: the live verification of the caller, and the guards' canonical identities.
 //! - [`input`]: request parameters from the query string or the body.
 //! - [`shapes`]: Cognito's outputs as the JSON that Amplify clients read.
 //! - [`error`]: every error the API answers, and how it is rendered.
@@ -15,6 +16,7 @@
 
 pub mod actions;
 pub mod caller;
+pub mod checks;
 pub mod config;
 pub mod error;
 pub mod input;

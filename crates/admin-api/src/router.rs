@@ -1,12 +1,13 @@
 //! The router, built from [`ACTIONS`], and its middleware. Checks run in the contract's order: the authorizer
 //! claims (401), the route (404/405), the group (403), then the inputs (400).
 
+use std::borrow::Cow;
 use std::time::Instant;
 
 use axum::Router;
 use axum::body::{Body, to_bytes};
 use axum::extract::{Request, State};
-use axum::http::{HeaderValue, header};
+use axum::http::{HeaderMap, HeaderValue, header};
 use axum::middleware::{self, Next};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{MethodFilter, on};
@@ -15,6 +16,7 @@ use lambda_http::request::RequestContext;
 
 use crate::actions::{Access, Action, Call, Verb};
 use crate::caller::Caller;
+use crate::checks;
 use crate::config::AppState;
 use crate::error::{ApiError, FORBIDDEN_MESSAGE};
 use crate::input::{MAX_BODY_BYTES, Params};
@@ -76,12 +78,7 @@ async fn dispatch(action: &'static Action, state: AppState, caller: Caller, requ
     let request_id = request_id(&request);
     let (parts, body) = request.into_parts();
     let result = async {
-        if action.access == Access::AdminGroup
-            && let Some(groups) = state.config.allowed_groups(action)
-            && !groups.iter().any(|g| caller.is_in_group(g))
-        {
-            return Err(ApiError::Forbidden(FORBIDDEN_MESSAGE));
-        }
+        authorize(action, &state, &caller, bearer(&parts.headers)).await?;
         let params = match action.verb {
             Verb::Get => Params::from_query(parts.uri.query()),
             Verb::Post => Params::from_body(&parts.headers, &read_body(body).await?)?,
@@ -105,6 +102,38 @@ async fn dispatch(action: &'static Action, state: AppState, caller: Caller, requ
     };
     response.extensions_mut().insert(fields);
     response
+}
+
+/// The group check, and the caller's live verification where the config asks for it. Membership comes from
+/// Cognito when the caller is verified live, and whenever the token's groups claim cannot be read with certainty.
+async fn authorize(action: &Action, state: &AppState, caller: &Caller, token: Option<&str>) -> Result<(), ApiError> {
+    let allowed = if action.access == Access::AdminGroup { state.config.allowed_groups(action) } else { None };
+    let groups = if state.config.verify_caller.applies_to(action) {
+        Cow::Owned(checks::verify(state, caller, token, allowed.is_some()).await?)
+    } else if allowed.is_some() && !caller.groups_certain {
+        let username = caller.username.as_deref().ok_or(ApiError::Unauthorized)?;
+        Cow::Owned(
+            checks::groups_of(state, username)
+                .await
+                .map_err(|e| if checks::is_user_not_found(&e) { ApiError::Forbidden(FORBIDDEN_MESSAGE) } else { e })?,
+        )
+    } else {
+        Cow::Borrowed(caller.groups.as_slice())
+    };
+    match allowed {
+        Some(allowed) if !allowed.iter().any(|a| groups.contains(a)) => Err(ApiError::Forbidden(FORBIDDEN_MESSAGE)),
+        _ => Ok(()),
+    }
+}
+
+/// The token the authorizer verified, as the client sent it in `Authorization` (with or without `Bearer `).
+fn bearer(headers: &HeaderMap) -> Option<&str> {
+    let value = headers.get(header::AUTHORIZATION)?.to_str().ok()?.trim();
+    let token = match value.split_once(' ') {
+        Some((scheme, rest)) if scheme.eq_ignore_ascii_case("bearer") => rest.trim(),
+        _ => value,
+    };
+    (!token.is_empty()).then_some(token)
 }
 
 async fn read_body(body: Body) -> Result<axum::body::Bytes, ApiError> {

@@ -5,7 +5,7 @@
 mod support;
 
 use serde_json::json;
-use support::{Event, Pool};
+use support::{Event, Pool, TokenKind};
 
 const ALL: &str = "addUserToGroup,removeUserFromGroup,confirmUserSignUp,disableUser,enableUser,getUser,listUsers,\
 listGroups,listGroupsForUser,listUsersInGroup,signUserOut,updateUserAttributes,createUser,deleteUser,resetUserPassword,\
@@ -157,11 +157,13 @@ async fn no_one_can_disable_or_delete_themselves() {
     let pool = pool().await;
     pool.user("admin", ADMIN).await;
     pool.user("other", ADMIN).await;
-    let reply = pool.send(Event::post("/disableUser").caller("admin", ADMIN).json(json!({"username": "admin"}))).await;
+    let admin = pool.signed_in("admin", TokenKind::Access).await;
+    let other = pool.signed_in("other", TokenKind::Access).await;
+    let reply = pool.send(admin.sends(Event::post("/disableUser")).json(json!({"username": "admin"}))).await;
     reply.assert_error(409, "You cannot disable yourself: ask another administrator");
-    let reply = pool.send(Event::post("/deleteUser").caller("admin", ADMIN).json(json!({"username": "admin"}))).await;
+    let reply = pool.send(admin.sends(Event::post("/deleteUser")).json(json!({"username": "admin"}))).await;
     reply.assert_error(409, "You cannot delete yourself: ask another administrator");
-    let reply = pool.send(Event::post("/deleteUser").caller("other", ADMIN).json(json!({"username": "admin"}))).await;
+    let reply = pool.send(other.sends(Event::post("/deleteUser")).json(json!({"username": "admin"}))).await;
     assert_eq!(reply.assert_ok()["message"], "Deleted admin", "another administrator may");
 }
 
@@ -171,7 +173,7 @@ async fn the_last_administrator_cannot_be_removed_disabled_or_deleted() {
     pool.user("last", ADMIN).await;
     let expected = |what: &str| {
         format!(
-            "last is the last member of Admins, the group that administers this API, and cannot be {what}: add another administrator first"
+            "last is the last enabled member of Admins, the group that administers this API, and cannot be {what}: add another administrator first"
         )
     };
     // The caller here is an administrator by claims whose user is not in the pool (e.g. a break-glass token).

@@ -6,7 +6,7 @@ mod support;
 use std::collections::BTreeSet;
 
 use serde_json::json;
-use support::{Event, Pool, access_claims, id_claims};
+use support::{Event, Pool, TokenKind};
 
 const ADMIN: &[&str] = &["Admins"];
 
@@ -254,52 +254,15 @@ async fn update_user_attributes_updates() {
     assert_eq!(email, Some("robert@example.com"));
 }
 
-/// Signs a user in on moto and returns their access token.
-async fn sign_in(pool: &Pool, username: &str) -> (String, String) {
-    let client = pool
-        .cognito
-        .create_user_pool_client()
-        .user_pool_id(&pool.id)
-        .client_name("cli")
-        .explicit_auth_flows(aws_sdk_cognitoidentityprovider::types::ExplicitAuthFlowsType::AllowAdminUserPasswordAuth)
-        .explicit_auth_flows(aws_sdk_cognitoidentityprovider::types::ExplicitAuthFlowsType::AllowRefreshTokenAuth)
-        .send()
-        .await
-        .unwrap();
-    let client_id = client.user_pool_client().unwrap().client_id().unwrap().to_owned();
-    pool.cognito
-        .admin_set_user_password()
-        .user_pool_id(&pool.id)
-        .username(username)
-        .password("Passw0rd!-long")
-        .permanent(true)
-        .send()
-        .await
-        .unwrap();
-    let auth = pool
-        .cognito
-        .admin_initiate_auth()
-        .user_pool_id(&pool.id)
-        .client_id(&client_id)
-        .auth_flow(aws_sdk_cognitoidentityprovider::types::AuthFlowType::AdminUserPasswordAuth)
-        .auth_parameters("USERNAME", username)
-        .auth_parameters("PASSWORD", "Passw0rd!-long")
-        .send()
-        .await
-        .unwrap();
-    let result = auth.authentication_result().unwrap();
-    (result.access_token().unwrap().to_owned(), client_id)
-}
-
 #[tokio::test]
 async fn sign_user_out_with_access_token_signs_the_caller_out() {
     let pool = Pool::new().await;
     pool.user("bob", &[]).await;
-    let (access_token, _) = sign_in(&pool, "bob").await;
+    let bob = pool.signed_in("bob", TokenKind::Access).await;
+    let access_token = bob.token.clone();
     assert!(pool.cognito.get_user().access_token(&access_token).send().await.is_ok());
     // bob is in no group: signUserOut is exempt from the group check.
-    let reply =
-        pool.send(Event::post("/signUserOut").claims(access_claims("bob", &[])).json(json!({"username": "bob"}))).await;
+    let reply = pool.send(bob.sends(Event::post("/signUserOut")).json(json!({"username": "bob"}))).await;
     assert_eq!(reply.assert_ok(), &json!({"message": "Signed out bob from all devices"}));
     assert!(pool.cognito.get_user().access_token(&access_token).send().await.is_err(), "the token was revoked");
 }
@@ -308,9 +271,9 @@ async fn sign_user_out_with_access_token_signs_the_caller_out() {
 async fn sign_user_out_with_id_token_uses_cognito_username() {
     let pool = Pool::new().await;
     pool.user("bob", &[]).await;
-    let (access_token, _) = sign_in(&pool, "bob").await;
-    let reply =
-        pool.send(Event::post("/signUserOut").claims(id_claims("bob", &[])).json(json!({"username": "bob"}))).await;
+    let access_token = pool.sign_in("bob").await.access;
+    let bob = pool.signed_in("bob", TokenKind::Id).await;
+    let reply = pool.send(bob.sends(Event::post("/signUserOut")).json(json!({"username": "bob"}))).await;
     assert_eq!(reply.assert_ok(), &json!({"message": "Signed out bob from all devices"}));
     assert!(pool.cognito.get_user().access_token(&access_token).send().await.is_err(), "the token was revoked");
 }

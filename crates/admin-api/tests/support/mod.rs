@@ -7,6 +7,8 @@ use std::sync::atomic::{AtomicU32, Ordering};
 use admin_api::{AppState, Config, router};
 use aws_sdk_cognitoidentityprovider::Client;
 use aws_sdk_cognitoidentityprovider::config::{BehaviorVersion, Credentials, Region};
+use aws_sdk_cognitoidentityprovider::operation::create_user_pool::builders::CreateUserPoolFluentBuilder;
+use aws_sdk_cognitoidentityprovider::types::{AliasAttributeType, UsernameAttributeType};
 use axum::Router;
 use axum::http::{HeaderMap, StatusCode};
 use serde_json::{Value, json};
@@ -14,6 +16,7 @@ use tower::ServiceExt;
 
 pub const SAMPLE_EVENT: &str = include_str!("../fixtures/apigw-rest-cognito-event.json");
 pub const REGION: &str = "us-east-1";
+pub const FORBIDDEN: &str = "User does not have permissions to perform administrative tasks";
 
 /// The moto endpoint, from `MOTO_ENDPOINT`. Tests fail (never skip) when it is missing.
 pub fn moto_endpoint() -> String {
@@ -57,6 +60,11 @@ impl Pool {
         Self::with_group(Some("Admins")).await
     }
 
+    /// A pool whose API is restricted to `Admins`, with `env` in the function's environment.
+    pub async fn new_with(env: &[(&str, &str)]) -> Self {
+        Self::with_env(&[&[("GROUP", "Admins")], env].concat()).await
+    }
+
     pub async fn with_group(group: Option<&str>) -> Self {
         let mut env = Vec::new();
         if let Some(group) = group {
@@ -65,10 +73,35 @@ impl Pool {
         Self::with_env(&env).await
     }
 
-    /// A pool whose function environment has `env` (besides USERPOOL).
+    /// A pool whose function environment has `env` (besides USERPOOL). Its callers are made-up claims with the
+    /// sample event's token, so the live verification of callers is off unless `env` sets `VERIFY_CALLER`: the
+    /// tests of that verification (tests/security.rs) sign real users in.
     pub async fn with_env(env: &[(&str, &str)]) -> Self {
         let cognito = cognito_client(&moto_endpoint());
-        let created = cognito.create_user_pool().pool_name(unique("pool")).send().await.unwrap_or_else(|e| {
+        Self::create(cognito.create_user_pool(), env).await
+    }
+
+    /// A pool that signs in by email (its user names are `sub`s), restricted to `Admins`.
+    pub async fn signing_in_by_email(env: &[(&str, &str)]) -> Self {
+        let cognito = cognito_client(&moto_endpoint());
+        let create = cognito.create_user_pool().username_attributes(UsernameAttributeType::Email);
+        Self::create(create, &[&[("GROUP", "Admins")], env].concat()).await
+    }
+
+    /// A pool with user names and an email alias, restricted to `Admins`.
+    pub async fn with_email_alias(env: &[(&str, &str)]) -> Self {
+        let cognito = cognito_client(&moto_endpoint());
+        let create = cognito.create_user_pool().alias_attributes(AliasAttributeType::Email);
+        Self::create(create, &[&[("GROUP", "Admins")], env].concat()).await
+    }
+
+    async fn create(create: CreateUserPoolFluentBuilder, env: &[(&str, &str)]) -> Self {
+        let mut env = env.to_vec();
+        if !env.iter().any(|(k, _)| *k == "VERIFY_CALLER") {
+            env.push(("VERIFY_CALLER", "off"));
+        }
+        let cognito = cognito_client(&moto_endpoint());
+        let created = create.pool_name(unique("pool")).send().await.unwrap_or_else(|e| {
             panic!("could not create a user pool on moto at {}: {e:?}; is moto running?", moto_endpoint())
         });
         let id = created.user_pool().unwrap().id().unwrap().to_owned();
@@ -108,6 +141,58 @@ impl Pool {
         }
     }
 
+    /// Signs `username` in on moto (with a permanent password set first) and returns their tokens.
+    pub async fn sign_in(&self, username: &str) -> Tokens {
+        use aws_sdk_cognitoidentityprovider::types::{AuthFlowType, ExplicitAuthFlowsType};
+        let client = self
+            .cognito
+            .create_user_pool_client()
+            .user_pool_id(&self.id)
+            .client_name("cli")
+            .explicit_auth_flows(ExplicitAuthFlowsType::AllowAdminUserPasswordAuth)
+            .explicit_auth_flows(ExplicitAuthFlowsType::AllowRefreshTokenAuth)
+            .send()
+            .await
+            .unwrap();
+        let client_id = client.user_pool_client().unwrap().client_id().unwrap().to_owned();
+        let set = self.cognito.admin_set_user_password().user_pool_id(&self.id).username(username);
+        set.password("Passw0rd!-long").permanent(true).send().await.unwrap();
+        let auth = self
+            .cognito
+            .admin_initiate_auth()
+            .user_pool_id(&self.id)
+            .client_id(&client_id)
+            .auth_flow(AuthFlowType::AdminUserPasswordAuth)
+            .auth_parameters("USERNAME", username)
+            .auth_parameters("PASSWORD", "Passw0rd!-long")
+            .send()
+            .await
+            .unwrap();
+        let result = auth.authentication_result().unwrap();
+        Tokens {
+            access: result.access_token().unwrap().to_owned(),
+            id: result.id_token().unwrap().to_owned(),
+            client_id,
+        }
+    }
+
+    /// A signed-in caller, as API Gateway's authorizer hands them to the function: their real `sub`, canonical
+    /// user name and groups in the claims, and their token in `Authorization`.
+    pub async fn signed_in(&self, username: &str, kind: TokenKind) -> Signed {
+        let tokens = self.sign_in(username).await;
+        let user = self.cognito.admin_get_user().user_pool_id(&self.id).username(username).send().await.unwrap();
+        let sub = user.user_attributes().iter().find(|a| a.name() == "sub").unwrap().value().unwrap().to_owned();
+        let canonical = user.username().to_owned();
+        let groups = self.groups_of(username).await;
+        let groups: Vec<&str> = groups.iter().map(String::as_str).collect();
+        let (mut claims, token) = match kind {
+            TokenKind::Access => (access_claims(&canonical, &groups), tokens.access),
+            TokenKind::Id => (id_claims(&canonical, &groups), tokens.id),
+        };
+        claims["sub"] = json!(sub);
+        Signed { claims, token, sub, username: canonical }
+    }
+
     pub async fn groups_of(&self, name: &str) -> Vec<String> {
         let out = self.cognito.admin_list_groups_for_user().user_pool_id(&self.id).username(name).send().await.unwrap();
         out.groups().iter().filter_map(|g| g.group_name().map(str::to_owned)).collect()
@@ -115,6 +200,37 @@ impl Pool {
 
     pub async fn send(&self, event: Event) -> Reply {
         send(&self.router, event).await
+    }
+}
+
+/// The tokens of a user signed in on moto.
+#[derive(Debug, Clone)]
+pub struct Tokens {
+    pub access: String,
+    pub id: String,
+    pub client_id: String,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TokenKind {
+    Access,
+    Id,
+}
+
+/// A caller with real claims and token.
+#[derive(Debug, Clone)]
+pub struct Signed {
+    pub claims: Value,
+    pub token: String,
+    pub sub: String,
+    /// The canonical user name (the `sub` in a pool that signs in by email).
+    pub username: String,
+}
+
+impl Signed {
+    /// `event` sent by this caller.
+    pub fn sends(&self, event: Event) -> Event {
+        event.claims(self.claims.clone()).header("Authorization", &self.token)
     }
 }
 
