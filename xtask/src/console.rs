@@ -62,12 +62,16 @@ pub fn ensure_node_packages(node: &Node) -> Result<(), Error> {
         npm.output().map_err(|e| Error::Tooling(format!("could not run npm ({}): {e}", project::render(&npm))))?;
     if !out.status.success() {
         return Err(Error::Tooling(format!(
-            "`npm ci` in {} failed ({}): the packages of clients/package-lock.json could not be installed:\n{}{}\n\
+            "`npm ci` in {} failed ({}): the packages of clients/package-lock.json could not be installed:\n{}\n\
              help: check that the npm registry is reachable (`npm config get registry`), then run this again",
             dir.display(),
             out.status,
-            String::from_utf8_lossy(&out.stdout).trim(),
-            String::from_utf8_lossy(&out.stderr).trim()
+            [&out.stdout, &out.stderr]
+                .map(|text| String::from_utf8_lossy(text).trim().to_owned())
+                .into_iter()
+                .filter(|text| !text.is_empty())
+                .collect::<Vec<_>>()
+                .join("\n")
         )));
     }
     progress(&format!("Installed the Node packages of clients/ in {:.1}s", started.elapsed().as_secs_f64()));

