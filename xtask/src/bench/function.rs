@@ -49,6 +49,8 @@ async fn measure(args: &Args, binary: &std::path::Path, moto: &str) -> Result<Ve
         env: vec![
             ("USERPOOL".into(), pool_id.clone()),
             ("GROUP".into(), "Admins".into()),
+            // Made-up callers: the live verification's cost is measured by `cargo bench -p admin-api --bench verify`.
+            (admin_api::config::ENV_VERIFY_CALLER.into(), "off".into()),
             ("AWS_LAMBDA_HTTP_IGNORE_STAGE_IN_PATH".into(), "true".into()),
             ("AWS_ENDPOINT_URL".into(), moto.to_owned()),
             ("AWS_ACCESS_KEY_ID".into(), "bench".into()),
