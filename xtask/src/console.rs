@@ -34,15 +34,10 @@ pub struct Args {
     common: Common,
 }
 
-/// The JavaScript side of the repository: the admin console and the client compatibility suites.
-pub fn clients_dir() -> PathBuf {
-    project::root().join("clients")
-}
-
 /// Installs the Node packages of `clients/` (`npm ci`) with `node` when they are missing or older than the lock
 /// file. Among them is `@sparticuz/chromium`, the headless Chromium the browser test uses when the machine has none.
 pub fn ensure_node_packages(node: &Node) -> Result<(), Error> {
-    let dir = clients_dir();
+    let dir = project::clients_dir();
     let modified = |path: &Path| std::fs::metadata(path).and_then(|m| m.modified()).ok();
     let installed = modified(&dir.join("node_modules/.package-lock.json"));
     let locked = modified(&dir.join("package-lock.json")).unwrap_or(SystemTime::UNIX_EPOCH);
@@ -85,7 +80,7 @@ pub fn run(args: &Args) -> Result<(), Error> {
     if !outputs.join(CONFIG_FILE).is_file() {
         return Err(Error::NotDeployed { env: env.clone() });
     }
-    let dist = clients_dir().join("console/dist");
+    let dist = project::clients_dir().join("console/dist");
     if !args.no_build {
         let node = node::ensure()?;
         ensure_node_packages(&node)?;
@@ -94,7 +89,7 @@ pub fn run(args: &Args) -> Result<(), Error> {
             // Vite's report is progress: stderr, so that stdout has only the result.
             node.command("npm")
                 .args(["run", "--silent", "build:console"])
-                .current_dir(clients_dir())
+                .current_dir(project::clients_dir())
                 .stdout(std::io::stderr()),
         )?;
     }

@@ -9,7 +9,6 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 use std::time::Instant;
 
-use crate::console::clients_dir;
 use crate::error::Error;
 use crate::project::{self, progress};
 
@@ -220,7 +219,7 @@ fn show((major, minor, patch): Version) -> String {
 
 /// The lowest Node.js `clients/package.json` accepts: its `engines.node`, written `>=X.Y[.Z]`.
 fn minimum_version() -> Result<Version, Error> {
-    let path = clients_dir().join("package.json");
+    let path = crate::project::clients_dir().join("package.json");
     let text = std::fs::read_to_string(&path)?;
     minimum_from_package_json(&text).ok_or_else(|| {
         Error::Usage(format!(

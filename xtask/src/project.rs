@@ -78,3 +78,8 @@ pub fn render(command: &Command) -> String {
 pub fn progress(message: &str) {
     eprintln!("• {message}");
 }
+
+/// The JavaScript side of the repository: the admin console and the client compatibility suites.
+pub fn clients_dir() -> PathBuf {
+    root().join("clients")
+}

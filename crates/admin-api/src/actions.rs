@@ -1,20 +1,11 @@
 //! The table of actions. Each entry is one route of the API: its path, method, inputs, the Cognito IAM action it
-//! needs, who may call it, and its handler. The router is built from this table, and so are the IAM policy and the
-//! API description: adding an action is one entry here and one handler below.
+//! needs, who may call it, and what it answers. The router is built from this table (with the handlers of
+//! [`crate::handlers`]), and so are the IAM policy and the API description: adding an action is one entry here and
+//! one handler there. The table knows nothing of the function's state, so the configuration can name actions
+//! without a circle.
 
-use std::future::Future;
-use std::pin::Pin;
-
-use aws_sdk_cognitoidentityprovider::types::{AttributeType, MessageActionType};
-use serde::Serialize;
-use serde_json::{Value, json};
-
-use crate::caller::Caller;
-use crate::checks::{self, AdminGroup, Identity};
-use crate::config::AppState;
 use crate::error::ApiError;
 use crate::input::Params;
-use crate::shapes;
 
 /// The HTTP method of an action. GET actions read the query string, POST actions the body.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -72,39 +63,6 @@ const GROUPNAME: Input = required("groupname", Kind::Text);
 const LIMIT: Input = Input { name: "limit", kind: Kind::Limit, required: false };
 const TOKEN: Input = Input { name: "token", kind: Kind::Token, required: false };
 
-/// What a handler receives: the shared state, the verified caller and the validated inputs.
-#[derive(Debug)]
-pub struct Call {
-    pub state: AppState,
-    pub caller: Caller,
-    pub params: Params,
-    action: &'static Action,
-}
-
-impl Call {
-    pub fn new(action: &'static Action, state: AppState, caller: Caller, params: Params) -> Self {
-        Self { state, caller, params, action }
-    }
-
-    /// A required text input; missing gives the action's "... required" message.
-    pub fn text(&self, name: &str) -> Result<&str, ApiError> {
-        self.params.str(name)?.ok_or_else(|| self.missing())
-    }
-
-    fn missing(&self) -> ApiError {
-        ApiError::bad_request(self.action.missing_message)
-    }
-
-    fn pool(&self) -> &str {
-        &self.state.config.user_pool_id
-    }
-}
-
-/// The future a handler returns.
-pub type Reply = Pin<Box<dyn Future<Output = Result<Value, ApiError>> + Send>>;
-/// A handler: a plain function, so that the table is a `static`.
-pub type Handler = fn(Call) -> Reply;
-
 /// One route of the API.
 #[derive(Debug)]
 pub struct Action {
@@ -117,7 +75,6 @@ pub struct Action {
     /// The Cognito IAM action the handler calls, e.g. `cognito-idp:AdminAddUserToGroup`.
     pub iam_action: &'static str,
     pub access: Access,
-    pub handler: Handler,
     /// Whether a config that lists no actions gets this one: Amplify's routes are on, the extra ones off.
     pub default_enabled: bool,
     /// Further IAM actions the handler's checks need (the lock-out guards read the administering group).
@@ -214,7 +171,6 @@ pub static ACTIONS: &[Action] = &[
         extra_iam: &[],
         response: Shape::Message,
         summary: "Adds a user to a group",
-        handler: |call| Box::pin(add_user_to_group(call)),
     },
     Action {
         name: "removeUserFromGroup",
@@ -227,7 +183,6 @@ pub static ACTIONS: &[Action] = &[
         extra_iam: &["cognito-idp:ListUsersInGroup", "cognito-idp:AdminAddUserToGroup"],
         response: Shape::Message,
         summary: "Removes a user from a group",
-        handler: |call| Box::pin(remove_user_from_group(call)),
     },
     Action {
         name: "confirmUserSignUp",
@@ -240,7 +195,6 @@ pub static ACTIONS: &[Action] = &[
         extra_iam: &[],
         response: Shape::Message,
         summary: "Confirms a user's sign-up",
-        handler: |call| Box::pin(confirm_user_sign_up(call)),
     },
     Action {
         name: "disableUser",
@@ -253,7 +207,6 @@ pub static ACTIONS: &[Action] = &[
         extra_iam: &["cognito-idp:ListUsersInGroup", "cognito-idp:AdminEnableUser"],
         response: Shape::Message,
         summary: "Disables a user",
-        handler: |call| Box::pin(disable_user(call)),
     },
     Action {
         name: "enableUser",
@@ -266,7 +219,6 @@ pub static ACTIONS: &[Action] = &[
         extra_iam: &[],
         response: Shape::Message,
         summary: "Enables a user",
-        handler: |call| Box::pin(enable_user(call)),
     },
     Action {
         name: "getUser",
@@ -279,7 +231,6 @@ pub static ACTIONS: &[Action] = &[
         extra_iam: &[],
         response: Shape::User,
         summary: "Gets a user",
-        handler: |call| Box::pin(get_user(call)),
     },
     Action {
         name: "listUsers",
@@ -299,7 +250,6 @@ pub static ACTIONS: &[Action] = &[
         extra_iam: &[],
         response: Shape::UserPage,
         summary: "Lists users, a page at a time",
-        handler: |call| Box::pin(list_users(call)),
     },
     Action {
         name: "listGroups",
@@ -312,7 +262,6 @@ pub static ACTIONS: &[Action] = &[
         extra_iam: &[],
         response: Shape::GroupPage,
         summary: "Lists groups, a page at a time",
-        handler: |call| Box::pin(list_groups(call)),
     },
     Action {
         name: "listGroupsForUser",
@@ -325,7 +274,6 @@ pub static ACTIONS: &[Action] = &[
         extra_iam: &[],
         response: Shape::GroupSummaryPage,
         summary: "Lists a user's groups",
-        handler: |call| Box::pin(list_groups_for_user(call)),
     },
     Action {
         name: "listUsersInGroup",
@@ -338,7 +286,6 @@ pub static ACTIONS: &[Action] = &[
         extra_iam: &[],
         response: Shape::UserPage,
         summary: "Lists the members of a group",
-        handler: |call| Box::pin(list_users_in_group(call)),
     },
     Action {
         name: "signUserOut",
@@ -351,7 +298,6 @@ pub static ACTIONS: &[Action] = &[
         extra_iam: &[],
         response: Shape::Message,
         summary: "Signs the caller out of every device",
-        handler: |call| Box::pin(sign_user_out(call)),
     },
     Action {
         name: "updateUserAttributes",
@@ -364,7 +310,6 @@ pub static ACTIONS: &[Action] = &[
         extra_iam: &[],
         response: Shape::Message,
         summary: "Updates a user's attributes",
-        handler: |call| Box::pin(update_user_attributes(call)),
     },
     Action {
         name: "createUser",
@@ -379,7 +324,6 @@ pub static ACTIONS: &[Action] = &[
         missing_message: "username is required",
         iam_action: "cognito-idp:AdminCreateUser",
         access: Access::AdminGroup,
-        handler: |call| Box::pin(create_user(call)),
         default_enabled: false,
         extra_iam: &[],
         response: Shape::CreatedUser,
@@ -392,7 +336,6 @@ pub static ACTIONS: &[Action] = &[
         missing_message: "username is required",
         iam_action: "cognito-idp:AdminDeleteUser",
         access: Access::AdminGroup,
-        handler: |call| Box::pin(delete_user(call)),
         default_enabled: false,
         extra_iam: &["cognito-idp:ListUsersInGroup", "cognito-idp:AdminDisableUser", "cognito-idp:AdminEnableUser"],
         response: Shape::Message,
@@ -405,7 +348,6 @@ pub static ACTIONS: &[Action] = &[
         missing_message: "username is required",
         iam_action: "cognito-idp:AdminResetUserPassword",
         access: Access::AdminGroup,
-        handler: |call| Box::pin(reset_user_password(call)),
         default_enabled: false,
         extra_iam: &[],
         response: Shape::Message,
@@ -418,7 +360,6 @@ pub static ACTIONS: &[Action] = &[
         missing_message: "username and password are required",
         iam_action: "cognito-idp:AdminSetUserPassword",
         access: Access::AdminGroup,
-        handler: |call| Box::pin(set_user_password(call)),
         default_enabled: false,
         extra_iam: &[],
         response: Shape::Message,
@@ -431,7 +372,6 @@ pub static ACTIONS: &[Action] = &[
         missing_message: "username and attributeNames are required",
         iam_action: "cognito-idp:AdminDeleteUserAttributes",
         access: Access::AdminGroup,
-        handler: |call| Box::pin(delete_user_attributes(call)),
         default_enabled: false,
         extra_iam: &[],
         response: Shape::Message,
@@ -444,7 +384,6 @@ pub static ACTIONS: &[Action] = &[
         missing_message: "groupname is required",
         iam_action: "cognito-idp:CreateGroup",
         access: Access::AdminGroup,
-        handler: |call| Box::pin(create_group(call)),
         default_enabled: false,
         extra_iam: &[],
         response: Shape::Group,
@@ -457,7 +396,6 @@ pub static ACTIONS: &[Action] = &[
         missing_message: "groupname is required",
         iam_action: "cognito-idp:DeleteGroup",
         access: Access::AdminGroup,
-        handler: |call| Box::pin(delete_group(call)),
         default_enabled: false,
         extra_iam: &[],
         response: Shape::Message,
@@ -470,126 +408,12 @@ pub static ACTIONS: &[Action] = &[
         missing_message: "groupname is required",
         iam_action: "cognito-idp:GetGroup",
         access: Access::AdminGroup,
-        handler: |call| Box::pin(get_group(call)),
         default_enabled: false,
         extra_iam: &[],
         response: Shape::Group,
         summary: "Gets a group",
     },
 ];
-
-/// Resolves the target of a disable or a delete to its canonical identity, and refuses when it is the caller,
-/// however the request named them (user name, email, phone number, `sub`, a case variant).
-async fn target_other_than_caller(call: &Call, username: &str, verb: &str) -> Result<Identity, ApiError> {
-    let target = checks::resolve(&call.state, username).await?;
-    if target.is(&call.caller) {
-        return Err(ApiError::Conflict(format!("You cannot {verb} yourself: ask another administrator")));
-    }
-    Ok(target)
-}
-
-/// The last-administrator guard before a change to `target`: the administering group, when `target` is one of
-/// its enabled members (the change must then be checked again after it is made).
-async fn guard_last_admin<'a>(
-    call: &'a Call,
-    target: &Identity,
-    what: &str,
-) -> Result<Option<AdminGroup<'a>>, ApiError> {
-    let Some(group) = AdminGroup::of(&call.state) else { return Ok(None) };
-    Ok(group.before(target, what).await?.then_some(group))
-}
-
-fn message(text: String) -> Value {
-    json!({ "message": text })
-}
-
-fn to_json(value: impl Serialize) -> Result<Value, ApiError> {
-    serde_json::to_value(value).map_err(|e| ApiError::Internal(format!("serialising the response: {e}")))
-}
-
-async fn add_user_to_group(call: Call) -> Result<Value, ApiError> {
-    let (username, groupname) = (call.text("username")?, call.text("groupname")?);
-    let cognito = &call.state.cognito;
-    cognito.admin_add_user_to_group().user_pool_id(call.pool()).username(username).group_name(groupname).send().await?;
-    Ok(message(format!("Success adding {username} to {groupname}")))
-}
-
-async fn remove_user_from_group(call: Call) -> Result<Value, ApiError> {
-    let (username, groupname) = (call.text("username")?, call.text("groupname")?);
-    let cognito = &call.state.cognito;
-    let remove = |name: &str| {
-        cognito.admin_remove_user_from_group().user_pool_id(call.pool()).username(name).group_name(groupname).send()
-    };
-    if call.state.config.admin_group.as_deref() != Some(groupname) {
-        remove(username).await?;
-        return Ok(message(format!("Removed {username} from {groupname}")));
-    }
-    let target = checks::resolve(&call.state, username).await?;
-    let guarded = guard_last_admin(&call, &target, "removed from it").await?;
-    remove(&target.username).await?;
-    if let Some(group) = guarded {
-        group
-            .after(&target, "removed from it", async || {
-                let add = cognito.admin_add_user_to_group().user_pool_id(call.pool()).group_name(groupname);
-                add.username(&target.username).send().await?;
-                Ok(())
-            })
-            .await?;
-    }
-    Ok(message(format!("Removed {username} from {groupname}")))
-}
-
-async fn confirm_user_sign_up(call: Call) -> Result<Value, ApiError> {
-    let username = call.text("username")?;
-    call.state.cognito.admin_confirm_sign_up().user_pool_id(call.pool()).username(username).send().await?;
-    Ok(message(format!("Confirmed {username} registration")))
-}
-
-async fn disable_user(call: Call) -> Result<Value, ApiError> {
-    let username = call.text("username")?;
-    let target = target_other_than_caller(&call, username, "disable").await?;
-    let guarded = guard_last_admin(&call, &target, "disabled").await?;
-    call.state.cognito.admin_disable_user().user_pool_id(call.pool()).username(&target.username).send().await?;
-    if let Some(group) = guarded {
-        group.after(&target, "disabled", async || enable(&call, &target.username).await).await?;
-    }
-    Ok(message(format!("Disabled {username}")))
-}
-
-async fn enable(call: &Call, username: &str) -> Result<(), ApiError> {
-    call.state.cognito.admin_enable_user().user_pool_id(call.pool()).username(username).send().await?;
-    Ok(())
-}
-
-async fn enable_user(call: Call) -> Result<Value, ApiError> {
-    let username = call.text("username")?;
-    call.state.cognito.admin_enable_user().user_pool_id(call.pool()).username(username).send().await?;
-    Ok(message(format!("Enabled {username}")))
-}
-
-async fn get_user(call: Call) -> Result<Value, ApiError> {
-    let username = call.text("username")?;
-    let user = call.state.cognito.admin_get_user().user_pool_id(call.pool()).username(username).send().await?;
-    to_json(shapes::GetUser::from(&user))
-}
-
-async fn list_users(call: Call) -> Result<Value, ApiError> {
-    let page = call
-        .state
-        .cognito
-        .list_users()
-        .user_pool_id(call.pool())
-        .set_limit(call.params.limit()?)
-        .set_pagination_token(call.params.token()?)
-        .set_filter(filter(&call.params)?)
-        .set_attributes_to_get(call.params.names("attributes")?)
-        .send()
-        .await?;
-    to_json(shapes::UserPage {
-        users: page.users().iter().map(shapes::User::from).collect(),
-        next_token: page.pagination_token().map(str::to_owned),
-    })
-}
 
 /// The attributes ListUsers can filter on.
 pub const SEARCHABLE: &[&str] = &[
@@ -605,266 +429,9 @@ pub const SEARCHABLE: &[&str] = &[
     "sub",
 ];
 
-/// Cognito's filter string from the structured form: an attribute from [`SEARCHABLE`], `=` or `^=`, and a value
-/// that is quoted and escaped here, so that no value can change the filter's meaning.
-pub fn filter(params: &Params) -> Result<Option<String>, ApiError> {
-    let (attribute, kind, value) =
-        (params.str("filterAttribute")?, params.str("filterType")?, params.str("filterValue")?);
-    let (attribute, kind, value) = match (attribute, kind, value) {
-        (None, None, None) => return Ok(None),
-        (Some(a), k, Some(v)) => (a, k.unwrap_or("="), v),
-        _ => {
-            return Err(ApiError::bad_request(
-                "a filter needs filterAttribute and filterValue (filterType is = or ^=)",
-            ));
-        }
-    };
-    if !SEARCHABLE.contains(&attribute) {
-        return Err(ApiError::bad_request(format!("filterAttribute must be one of {}", SEARCHABLE.join(", "))));
-    }
-    if kind != "=" && kind != "^=" {
-        return Err(ApiError::bad_request("filterType must be = (equals) or ^= (starts with)"));
-    }
-    if value.chars().any(char::is_control) {
-        return Err(ApiError::bad_request("filterValue must not contain control characters"));
-    }
-    let escaped = value.replace('\\', "\\\\").replace('"', "\\\"");
-    Ok(Some(format!("{attribute} {kind} \"{escaped}\"")))
-}
-
-async fn list_groups(call: Call) -> Result<Value, ApiError> {
-    let page = call
-        .state
-        .cognito
-        .list_groups()
-        .user_pool_id(call.pool())
-        .set_limit(call.params.limit()?)
-        .set_next_token(call.params.token()?)
-        .send()
-        .await?;
-    to_json(shapes::GroupPage {
-        groups: page.groups().iter().map(shapes::Group::from).collect(),
-        next_token: page.next_token().map(str::to_owned),
-    })
-}
-
-async fn list_groups_for_user(call: Call) -> Result<Value, ApiError> {
-    let username = call.text("username")?;
-    let page = call
-        .state
-        .cognito
-        .admin_list_groups_for_user()
-        .user_pool_id(call.pool())
-        .username(username)
-        .set_limit(call.params.limit()?)
-        .set_next_token(call.params.token()?)
-        .send()
-        .await?;
-    to_json(shapes::GroupPage {
-        groups: page.groups().iter().map(shapes::GroupSummary::from).collect(),
-        next_token: page.next_token().map(str::to_owned),
-    })
-}
-
-async fn list_users_in_group(call: Call) -> Result<Value, ApiError> {
-    let groupname = call.text("groupname")?;
-    let page = call
-        .state
-        .cognito
-        .list_users_in_group()
-        .user_pool_id(call.pool())
-        .group_name(groupname)
-        .set_limit(call.params.limit()?)
-        .set_next_token(call.params.token()?)
-        .send()
-        .await?;
-    to_json(shapes::UserPage {
-        users: page.users().iter().map(shapes::User::from).collect(),
-        next_token: page.next_token().map(str::to_owned),
-    })
-}
-
-/// Signs the caller out of every device. Exempt from the group check, so it only ever acts on the caller: the body
-/// `username` must name the caller (by user name or any alias Cognito accepts), and may not be the string "null".
-/// Any other name gets the same answer, whether or not such a user exists.
-async fn sign_user_out(call: Call) -> Result<Value, ApiError> {
-    let username = call.text("username")?;
-    let not_self = || ApiError::bad_request("only the user can sign themselves out");
-    if username == "null" || call.caller.username.is_none() {
-        return Err(not_self());
-    }
-    match checks::resolve(&call.state, username).await {
-        Ok(target) if target.is(&call.caller) => {}
-        Ok(_) => return Err(not_self()),
-        Err(e) if checks::is_user_not_found(&e) => return Err(not_self()),
-        Err(e) => return Err(e),
-    }
-    // Signed out under the name the request gave, which Cognito resolves to the same user.
-    call.state.cognito.admin_user_global_sign_out().user_pool_id(call.pool()).username(username).send().await?;
-    Ok(message(format!("Signed out {username} from all devices")))
-}
-
-async fn update_user_attributes(call: Call) -> Result<Value, ApiError> {
-    let username = call.text("username")?;
-    let attributes = call.params.attributes("attributes")?.ok_or_else(|| call.missing())?;
-    let attributes = attributes
-        .into_iter()
-        .map(|a| AttributeType::builder().name(a.name).value(a.value).build())
-        .collect::<Result<Vec<_>, _>>()
-        .map_err(|e| ApiError::bad_request(format!("attributes: {e}")))?;
-    call.state
-        .cognito
-        .admin_update_user_attributes()
-        .user_pool_id(call.pool())
-        .username(username)
-        .set_user_attributes(Some(attributes))
-        .send()
-        .await?;
-    Ok(message(format!("Success updating {username} attributes")))
-}
-
-async fn create_user(call: Call) -> Result<Value, ApiError> {
-    let username = call.text("username")?;
-    let attributes = call.params.attributes("attributes")?.unwrap_or_default();
-    let attributes = attributes
-        .into_iter()
-        .map(|a| AttributeType::builder().name(a.name).value(a.value).build())
-        .collect::<Result<Vec<_>, _>>()
-        .map_err(|e| ApiError::bad_request(format!("attributes: {e}")))?;
-    let action = match (call.params.bool("suppressInvitation")?, call.params.bool("resendInvitation")?) {
-        (Some(true), Some(true)) => {
-            return Err(ApiError::bad_request("suppressInvitation and resendInvitation cannot both be true"));
-        }
-        (Some(true), _) => Some(MessageActionType::Suppress),
-        (_, Some(true)) => Some(MessageActionType::Resend),
-        _ => None,
-    };
-    let created = call
-        .state
-        .cognito
-        .admin_create_user()
-        .user_pool_id(call.pool())
-        .username(username)
-        .set_user_attributes(if attributes.is_empty() { None } else { Some(attributes) })
-        .set_temporary_password(call.params.str("temporaryPassword")?.map(str::to_owned))
-        .set_message_action(action)
-        .send()
-        .await?;
-    let user = created.user().map(shapes::User::from);
-    Ok(json!({ "message": format!("Created {username}"), "User": to_json(user)? }))
-}
-
-/// Deletes a user. A member of the administering group is disabled first and the group checked again, since a
-/// deletion cannot be undone: only when another enabled administrator remains is the user deleted.
-async fn delete_user(call: Call) -> Result<Value, ApiError> {
-    let username = call.text("username")?;
-    let target = target_other_than_caller(&call, username, "delete").await?;
-    let cognito = &call.state.cognito;
-    if let Some(group) = guard_last_admin(&call, &target, "deleted").await? {
-        cognito.admin_disable_user().user_pool_id(call.pool()).username(&target.username).send().await?;
-        group.after(&target, "deleted", async || enable(&call, &target.username).await).await?;
-    }
-    cognito.admin_delete_user().user_pool_id(call.pool()).username(&target.username).send().await?;
-    Ok(message(format!("Deleted {username}")))
-}
-
-async fn reset_user_password(call: Call) -> Result<Value, ApiError> {
-    let username = call.text("username")?;
-    call.state.cognito.admin_reset_user_password().user_pool_id(call.pool()).username(username).send().await?;
-    Ok(message(format!("Reset the password of {username}")))
-}
-
-async fn set_user_password(call: Call) -> Result<Value, ApiError> {
-    let (username, password) = (call.text("username")?, call.text("password")?);
-    let permanent = call.params.bool("permanent")?.unwrap_or(false);
-    call.state
-        .cognito
-        .admin_set_user_password()
-        .user_pool_id(call.pool())
-        .username(username)
-        .password(password)
-        .permanent(permanent)
-        .send()
-        .await?;
-    let kind = if permanent { "permanent" } else { "temporary" };
-    Ok(message(format!("Set a {kind} password for {username}")))
-}
-
-async fn delete_user_attributes(call: Call) -> Result<Value, ApiError> {
-    let username = call.text("username")?;
-    let names = call.params.names("attributeNames")?.ok_or_else(|| call.missing())?;
-    call.state
-        .cognito
-        .admin_delete_user_attributes()
-        .user_pool_id(call.pool())
-        .username(username)
-        .set_user_attribute_names(Some(names))
-        .send()
-        .await?;
-    Ok(message(format!("Deleted attributes of {username}")))
-}
-
-async fn create_group(call: Call) -> Result<Value, ApiError> {
-    let groupname = call.text("groupname")?;
-    let created = call
-        .state
-        .cognito
-        .create_group()
-        .user_pool_id(call.pool())
-        .group_name(groupname)
-        .set_description(call.params.str("description")?.map(str::to_owned))
-        .set_precedence(call.params.number("precedence")?)
-        .send()
-        .await?;
-    to_json(created.group().map(shapes::Group::from))
-}
-
-async fn delete_group(call: Call) -> Result<Value, ApiError> {
-    let groupname = call.text("groupname")?;
-    if call.state.config.admin_group.as_deref() == Some(groupname) {
-        return Err(ApiError::Conflict(format!("{groupname} administers this API and cannot be deleted")));
-    }
-    call.state.cognito.delete_group().user_pool_id(call.pool()).group_name(groupname).send().await?;
-    Ok(message(format!("Deleted {groupname}")))
-}
-
-async fn get_group(call: Call) -> Result<Value, ApiError> {
-    let groupname = call.text("groupname")?;
-    let group = call.state.cognito.get_group().user_pool_id(call.pool()).group_name(groupname).send().await?;
-    to_json(group.group().map(shapes::Group::from))
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    fn params(pairs: &[(&str, &str)]) -> Params {
-        Params::from_query(Some(&serde_urlencoded::to_string(pairs).unwrap()))
-    }
-
-    #[test]
-    fn filters_are_built_quoted_and_escaped() {
-        let f = |pairs: &[(&str, &str)]| filter(&params(pairs));
-        assert_eq!(f(&[]).unwrap(), None);
-        assert_eq!(f(&[("filterAttribute", "email"), ("filterValue", "a@b.c")]).unwrap().unwrap(), "email = \"a@b.c\"");
-        assert_eq!(
-            f(&[("filterAttribute", "name"), ("filterType", "^="), ("filterValue", "Al")]).unwrap().unwrap(),
-            "name ^= \"Al\""
-        );
-        // An attempt to close the quote and add a clause stays inside the value.
-        let injected = f(&[("filterAttribute", "email"), ("filterValue", "x\" or username ^= \"")]).unwrap().unwrap();
-        assert_eq!(injected, "email = \"x\\\" or username ^= \\\"\"");
-        let backslash = f(&[("filterAttribute", "email"), ("filterValue", "a\\\"")]).unwrap().unwrap();
-        assert_eq!(backslash, "email = \"a\\\\\\\"\"");
-        for bad in [
-            vec![("filterAttribute", "custom:role"), ("filterValue", "x")],
-            vec![("filterAttribute", "email"), ("filterType", "!="), ("filterValue", "x")],
-            vec![("filterValue", "x")],
-            vec![("filterAttribute", "email"), ("filterValue", "a\nb")],
-        ] {
-            assert!(f(&bad).is_err(), "{bad:?}");
-        }
-    }
 
     #[test]
     fn names_are_unique_and_iam_actions_are_cognito() {

@@ -6,7 +6,8 @@
 //!
 //! - [`config`]: the function's configuration, read once from its environment.
 //! - [`caller`]: who is calling, from the API Gateway authorizer claims.
-//! - [`actions`]: the table of actions and their handlers.
+//! - [`actions`]: the table of actions.
+//! - [`handlers`]: the actions' handlers (users, groups, the guards, the listUsers filter).
 //! - [`checks`]: the live verification of the caller, and the guards' canonical identities.
 //! - [`input`]: request parameters from the query string or the body.
 //! - [`shapes`]: Cognito's outputs as the JSON that Amplify clients read.
@@ -19,6 +20,7 @@ pub mod caller;
 pub mod checks;
 pub mod config;
 pub mod error;
+pub mod handlers;
 pub mod input;
 pub mod logging;
 pub mod router;

@@ -14,11 +14,12 @@ use axum::routing::{MethodFilter, on};
 use lambda_http::RequestExt;
 use lambda_http::request::RequestContext;
 
-use crate::actions::{Access, Action, Call, Verb};
+use crate::actions::{Access, Action, Verb};
 use crate::caller::Caller;
 use crate::checks;
 use crate::config::AppState;
 use crate::error::{ApiError, FORBIDDEN_MESSAGE};
+use crate::handlers::{self, Call, Handler};
 use crate::input::{MAX_BODY_BYTES, Params};
 
 /// The headers that Amplify's function allows, on every response.
@@ -45,8 +46,9 @@ pub fn router(state: AppState) -> Router {
             Verb::Get => MethodFilter::GET,
             Verb::Post => MethodFilter::POST,
         };
+        let Some(handler) = handlers::of(action) else { continue };
         let route = on(filter, move |State(state): State<AppState>, caller: Caller, request: Request| {
-            dispatch(action, state, caller, request)
+            dispatch(action, handler, state, caller, request)
         })
         .fallback(move |request: Request| async move {
             let allow = match action.verb {
@@ -74,7 +76,13 @@ pub fn router(state: AppState) -> Router {
 }
 
 /// Runs one action: the group check, the input checks, then the handler.
-async fn dispatch(action: &'static Action, state: AppState, caller: Caller, request: Request) -> Response {
+async fn dispatch(
+    action: &'static Action,
+    handler: Handler,
+    state: AppState,
+    caller: Caller,
+    request: Request,
+) -> Response {
     let request_id = request_id(&request);
     let (parts, body) = request.into_parts();
     let result = async {
@@ -93,7 +101,7 @@ async fn dispatch(action: &'static Action, state: AppState, caller: Caller, requ
         target_group: result.as_ref().ok().and_then(|p| p.str("groupname").ok().flatten().map(str::to_owned)),
     };
     let result = match result {
-        Ok(params) => (action.handler)(Call::new(action, state, caller, params)).await,
+        Ok(params) => handler(Call::new(action, state, caller, params)).await,
         Err(e) => Err(e),
     };
     let mut response = match result {
