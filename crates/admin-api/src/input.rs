@@ -14,6 +14,103 @@ pub const DEFAULT_LIMIT: i32 = 25;
 /// The largest page Cognito serves.
 pub const MAX_LIMIT: i32 = 60;
 
+/// What Cognito's API accepts in a text input: a length in characters and a set of characters. The function
+/// refuses anything else with a 400 naming the input before it calls Cognito, and the OpenAPI document states the
+/// same rule (`minLength`, `maxLength`, `pattern`), so that the document and the function agree.
+#[derive(Debug, Clone, Copy)]
+pub struct TextRule {
+    pub min_chars: usize,
+    pub max_chars: usize,
+    /// The character set as an anchored ECMA-262 regular expression (the OpenAPI document's `pattern`).
+    pub pattern: &'static str,
+    /// The character set in words, for the 400's message.
+    pub chars: &'static str,
+    allowed: fn(char) -> bool,
+}
+
+impl TextRule {
+    /// Whether `text` follows the rule.
+    pub fn accepts(&self, text: &str) -> bool {
+        let count = text.chars().count();
+        (self.min_chars..=self.max_chars).contains(&count) && text.chars().all(self.allowed)
+    }
+}
+
+/// Cognito's user names and group names: `[\p{L}\p{M}\p{S}\p{N}\p{P}]+`, 1 to 128 characters.
+pub const NAME_RULE: TextRule = TextRule {
+    min_chars: 1,
+    max_chars: 128,
+    pattern: r"^[\p{L}\p{M}\p{S}\p{N}\p{P}]+$",
+    chars: "letters, marks, symbols, digits and punctuation, without spaces or control characters",
+    allowed: is_name_char,
+};
+
+/// Cognito's passwords (`Password`, `TemporaryPassword`): `[\S]+`, at most 256 characters.
+pub const PASSWORD_RULE: TextRule = TextRule {
+    min_chars: 1,
+    max_chars: 256,
+    pattern: r"^\S+$",
+    chars: "characters other than spaces",
+    allowed: is_not_space,
+};
+
+/// Pagination tokens: Cognito's `[\S]+`, and at most 4,096 characters. Cognito's own limit is 131,072, but a token
+/// travels in the query string, and API Gateway refuses a URL longer than 8,192 characters; Cognito's tokens are a
+/// few hundred.
+pub const TOKEN_RULE: TextRule = TextRule {
+    min_chars: 1,
+    max_chars: 4096,
+    pattern: r"^\S+$",
+    chars: "characters other than spaces",
+    allowed: is_not_space,
+};
+
+/// The rule of the text input `name`, if Cognito has one the function checks.
+pub fn text_rule(name: &str) -> Option<&'static TextRule> {
+    match name {
+        "username" | "groupname" => Some(&NAME_RULE),
+        "password" | "temporaryPassword" => Some(&PASSWORD_RULE),
+        "token" => Some(&TOKEN_RULE),
+        _ => None,
+    }
+}
+
+fn is_not_space(c: char) -> bool {
+    !c.is_whitespace()
+}
+
+/// Letters, marks, symbols, numbers and punctuation: every character but separators (Z), controls (Cc), format
+/// characters (Cf), private use (Co) and noncharacters. Other unassigned code points are left to Cognito.
+fn is_name_char(c: char) -> bool {
+    let n = u32::from(c);
+    let format = matches!(
+        n,
+        0xAD | 0x600..=0x605
+            | 0x61C
+            | 0x6DD
+            | 0x70F
+            | 0x890..=0x891
+            | 0x8E2
+            | 0x180E
+            | 0x200B..=0x200F
+            | 0x202A..=0x202E
+            | 0x2060..=0x2064
+            | 0x2066..=0x206F
+            | 0xFEFF
+            | 0xFFF9..=0xFFFB
+            | 0x110BD
+            | 0x110CD
+            | 0x13430..=0x1343F
+            | 0x1BCA0..=0x1BCA3
+            | 0x1D173..=0x1D17A
+            | 0xE0001
+            | 0xE0020..=0xE007F
+    );
+    let private_use = matches!(n, 0xE000..=0xF8FF | 0xF_0000..=0xF_FFFD | 0x10_0000..=0x10_FFFD);
+    let noncharacter = matches!(n, 0xFDD0..=0xFDEF) || n & 0xFFFE == 0xFFFE;
+    !(c.is_whitespace() || c.is_control() || format || private_use || noncharacter)
+}
+
 /// An attribute to set, `{"Name": ..., "Value": ...}`.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Attribute {
@@ -64,12 +161,19 @@ impl Params {
         }
     }
 
-    /// A string input. `null` and `""` count as missing; any other non-string is a 400 naming the field.
+    /// A string input. `null` and `""` count as missing; any other non-string, or a string that breaks the
+    /// input's [`TextRule`], is a 400 naming the field.
     pub fn str(&self, name: &str) -> Result<Option<&str>, ApiError> {
         match self.0.get(name) {
             None | Some(Value::Null) => Ok(None),
             Some(Value::String(s)) if s.is_empty() => Ok(None),
-            Some(Value::String(s)) => Ok(Some(s)),
+            Some(Value::String(s)) => match text_rule(name) {
+                Some(rule) if !rule.accepts(s) => Err(ApiError::bad_request(format!(
+                    "{name} must be {} to {} {}",
+                    rule.min_chars, rule.max_chars, rule.chars
+                ))),
+                _ => Ok(Some(s)),
+            },
             Some(_) => Err(ApiError::bad_request(format!("{name} must be a string"))),
         }
     }
@@ -214,8 +318,60 @@ mod tests {
     fn form_bodies_are_read() {
         let mut headers = HeaderMap::new();
         headers.insert(header::CONTENT_TYPE, "application/x-www-form-urlencoded; charset=utf-8".parse().unwrap());
-        let params = Params::from_body(&headers, b"username=a%20b&groupname=Admins").unwrap();
-        assert_eq!(params.str("username").unwrap(), Some("a b"));
+        let params = Params::from_body(&headers, b"username=a%2Bb%C3%A9&groupname=Admins").unwrap();
+        assert_eq!(params.str("username").unwrap(), Some("a+bé"));
+    }
+
+    #[test]
+    fn user_and_group_names_follow_cognitos_rule() {
+        let long = "é".repeat(128);
+        for good in
+            ["alice", "alice@example.com", "+33612345678", "Ops,Admins", "[Admins]", "名前", "e\u{301}", "€$", &long]
+        {
+            let params = json_params(json!({"username": good, "groupname": good}));
+            assert_eq!(params.str("username").unwrap(), Some(good));
+            assert_eq!(params.str("groupname").unwrap(), Some(good));
+        }
+        let too_long = "a".repeat(129);
+        for bad in [
+            "a b",
+            " alice",
+            "alice\n",
+            "tab\there",
+            "nb\u{a0}sp",
+            "zw\u{200b}sp",
+            "bom\u{feff}",
+            "pua\u{e000}",
+            "\u{fffe}",
+            &too_long,
+        ] {
+            let params = json_params(json!({"username": bad, "groupname": bad}));
+            let err = params.str("username").unwrap_err().to_string();
+            assert_eq!(
+                err,
+                "username must be 1 to 128 letters, marks, symbols, digits and punctuation, without spaces or control \
+                 characters",
+                "{bad:?}"
+            );
+            assert!(params.str("groupname").unwrap_err().to_string().starts_with("groupname must be 1 to 128"));
+        }
+        // Other text inputs have no such rule.
+        assert_eq!(json_params(json!({"filterValue": "a b"})).str("filterValue").unwrap(), Some("a b"));
+    }
+
+    #[test]
+    fn passwords_and_tokens_have_no_spaces() {
+        assert!(json_params(json!({"password": "a b"})).str("password").is_err());
+        assert!(json_params(json!({"temporaryPassword": "x".repeat(257)})).str("temporaryPassword").is_err());
+        assert_eq!(
+            json_params(json!({"password": "Correct-Horse-9"})).str("password").unwrap(),
+            Some("Correct-Horse-9")
+        );
+        assert_eq!(
+            Params::from_query(Some("token=a%20b")).token().unwrap_err().to_string(),
+            "token must be 1 to 4096 characters other than spaces"
+        );
+        assert_eq!(Params::from_query(Some("token=undefined")).token().unwrap(), None);
     }
 
     #[test]

@@ -1,20 +1,44 @@
 //! The API's description as an OpenAPI 3.1 document, generated from the same action table as the router and the
 //! IAM policy: paths, parameters, request bodies, responses and errors, and the Cognito security scheme.
 
-use admin_api::actions::{Action, Input, Kind, Shape, Verb};
+use admin_api::actions::{Action, Input, Kind, SEARCHABLE, Shape, Verb};
+use admin_api::input::{DEFAULT_LIMIT, MAX_LIMIT, TOKEN_RULE, TextRule, text_rule};
 use serde_json::{Map, Value, json};
 
 use crate::config::{Config, TokenKind};
 
+/// A string schema that states `rule`, exactly as the function checks it.
+fn rule_schema(rule: &TextRule) -> Value {
+    json!({ "type": "string", "minLength": rule.min_chars, "maxLength": rule.max_chars, "pattern": rule.pattern })
+}
+
 fn input_schema(input: &Input) -> Value {
-    match input.kind {
-        Kind::Text | Kind::Token => json!({ "type": "string", "minLength": 1 }),
-        Kind::Limit => json!({ "type": "integer", "minimum": 0, "maximum": 60, "default": 25 }),
-        Kind::Bool => json!({ "type": "boolean" }),
-        Kind::Number => json!({ "type": "integer", "minimum": 0 }),
-        Kind::Names => json!({ "type": "array", "items": { "type": "string" } }),
-        Kind::Attributes => json!({ "type": "array", "items": { "$ref": "#/components/schemas/Attribute" } }),
+    let mut schema = match (input.kind, input.name) {
+        // The listUsers filter: the function refuses other attributes and types, and control characters.
+        (Kind::Text, "filterAttribute") => json!({ "type": "string", "enum": SEARCHABLE }),
+        (Kind::Text, "filterType") => json!({ "type": "string", "enum": ["=", "^="], "default": "=" }),
+        (Kind::Text, "filterValue") => {
+            json!({ "type": "string", "minLength": 1, "pattern": "^[^\\x00-\\x1f\\x7f-\\x9f]+$" })
+        }
+        (Kind::Text, name) => text_rule(name).map_or_else(|| json!({ "type": "string", "minLength": 1 }), rule_schema),
+        (Kind::Token, _) => {
+            let mut schema = rule_schema(&TOKEN_RULE);
+            schema["description"] = json!("A page's `NextToken`, for the next page");
+            schema
+        }
+        (Kind::Limit, _) => json!({ "type": "integer", "minimum": 0, "maximum": MAX_LIMIT, "default": DEFAULT_LIMIT }),
+        (Kind::Bool, _) => json!({ "type": "boolean" }),
+        (Kind::Number, _) => json!({ "type": "integer", "minimum": 0, "maximum": i32::MAX }),
+        (Kind::Names, _) => json!({ "type": "array", "items": { "type": "string", "minLength": 1 } }),
+        (Kind::Attributes, _) => {
+            json!({ "type": "array", "items": { "$ref": "#/components/schemas/AttributeInput" } })
+        }
+    };
+    // An empty list is no list: a required one needs an item.
+    if input.required && matches!(input.kind, Kind::Names | Kind::Attributes) {
+        schema["minItems"] = json!(1);
     }
+    schema
 }
 
 fn shape_ref(shape: Shape) -> Value {
@@ -35,6 +59,9 @@ fn error(description: &str) -> Value {
 }
 
 fn operation(action: &Action) -> Value {
+    let mut throttled = error("Cognito is throttling; retry after the Retry-After header's seconds");
+    throttled["headers"] =
+        json!({ "Retry-After": { "required": true, "schema": { "type": "string", "pattern": "^[0-9]+$" } } });
     let mut op = json!({
         "operationId": action.name,
         "summary": action.summary,
@@ -42,11 +69,11 @@ fn operation(action: &Action) -> Value {
         "responses": {
             "200": { "description": "Success", "content": { "application/json": { "schema": shape_ref(action.response) } } },
             "400": error("A missing or invalid input, or Cognito refused the request (`code` names its exception)"),
-            "401": error("No valid token"),
+            "401": error("No valid token (the authorizer), or Cognito says the caller is disabled, signed out or gone"),
             "403": error("The caller is not in a group that may call this action"),
             "409": error("The request would lock the administrators out"),
             "413": error("The body is too large"),
-            "429": error("Cognito is throttling; retry after the Retry-After header's seconds"),
+            "429": throttled,
             "500": error("An internal error; the body carries the request id"),
         },
     });
@@ -60,14 +87,22 @@ fn operation(action: &Action) -> Value {
             op["parameters"] = json!(parameters);
         }
         Verb::Post => {
-            let properties: Map<String, Value> =
-                action.inputs.iter().map(|i| (i.name.to_owned(), input_schema(i))).collect();
-            let required: Vec<&str> = action.inputs.iter().filter(|i| i.required).map(|i| i.name).collect();
-            let schema = json!({ "type": "object", "properties": properties, "required": required });
-            op["requestBody"] = json!({
-                "required": !required.is_empty(),
-                "content": { "application/json": { "schema": schema }, "application/x-www-form-urlencoded": { "schema": schema } },
-            });
+            let body = |inputs: &mut dyn Iterator<Item = &Input>| {
+                let inputs: Vec<&Input> = inputs.collect();
+                let properties: Map<String, Value> =
+                    inputs.iter().map(|i| (i.name.to_owned(), input_schema(i))).collect();
+                let required: Vec<&str> = inputs.iter().filter(|i| i.required).map(|i| i.name).collect();
+                json!({ "type": "object", "properties": properties, "required": required })
+            };
+            let required = action.inputs.iter().any(|i| i.required);
+            let mut content = json!({ "application/json": { "schema": body(&mut action.inputs.iter()) } });
+            // A form carries no list of objects: a form body is described without the attribute lists, and not
+            // at all for an action that requires one.
+            if !action.inputs.iter().any(|i| i.required && i.kind == Kind::Attributes) {
+                let schema = body(&mut action.inputs.iter().filter(|i| i.kind != Kind::Attributes));
+                content["application/x-www-form-urlencoded"] = json!({ "schema": schema });
+            }
+            op["requestBody"] = json!({ "required": required, "content": content });
         }
     }
     op
@@ -87,31 +122,47 @@ pub fn document(config: &Config) -> Value {
         TokenKind::Access => "a Cognito access token with the scope aws.cognito.signin.user.admin",
         TokenKind::Id => "a Cognito ID token",
     };
-    let attribute = json!({ "type": "object", "properties": { "Name": { "type": "string" }, "Value": { "type": "string" } }, "required": ["Name"] });
+    let attribute_input = json!({ "type": "object", "properties": {
+        "Name": { "type": "string", "minLength": 1 }, "Value": { "type": "string" },
+    }, "required": ["Name", "Value"] });
+    let attribute = json!({ "type": "object", "properties": {
+        "Name": { "type": "string" }, "Value": { "type": "string" },
+    }, "required": ["Name"], "additionalProperties": false });
+    let date = json!({ "type": "string", "format": "date-time" });
+    let attributes = json!({ "type": "array", "items": { "$ref": "#/components/schemas/Attribute" } });
+    let mfa_options = json!({ "type": "array", "items": { "type": "object", "properties": {
+        "DeliveryMedium": { "type": "string" }, "AttributeName": { "type": "string" },
+    }, "additionalProperties": false } });
     let user = json!({ "type": "object", "properties": {
         "Username": { "type": "string" },
-        "Attributes": { "type": "array", "items": { "$ref": "#/components/schemas/Attribute" } },
-        "UserCreateDate": { "type": "string", "format": "date-time" },
-        "UserLastModifiedDate": { "type": "string", "format": "date-time" },
+        "Attributes": attributes,
+        "UserCreateDate": date,
+        "UserLastModifiedDate": date,
         "Enabled": { "type": "boolean" },
         "UserStatus": { "type": "string" },
-        "MFAOptions": { "type": "array", "items": { "type": "object" } },
-    }});
-    let mut get_user = user.clone();
-    get_user["properties"]["UserAttributes"] = get_user["properties"]["Attributes"].take();
-    if let Some(properties) = get_user["properties"].as_object_mut() {
-        properties.remove("Attributes");
-    }
+        "MFAOptions": mfa_options,
+    }, "required": ["Enabled"], "additionalProperties": false });
+    let get_user = json!({ "type": "object", "properties": {
+        "Username": { "type": "string" },
+        "UserAttributes": attributes,
+        "UserCreateDate": date,
+        "UserLastModifiedDate": date,
+        "Enabled": { "type": "boolean" },
+        "UserStatus": { "type": "string" },
+        "MFAOptions": mfa_options,
+        "PreferredMfaSetting": { "type": "string" },
+        "UserMFASettingList": { "type": "array", "items": { "type": "string" } },
+    }, "required": ["Username", "Enabled"], "additionalProperties": false });
     let group = json!({ "type": "object", "properties": {
         "GroupName": { "type": "string" }, "UserPoolId": { "type": "string" }, "Description": { "type": "string" },
         "RoleArn": { "type": "string" }, "Precedence": { "type": "integer" },
-        "LastModifiedDate": { "type": "string", "format": "date-time" }, "CreationDate": { "type": "string", "format": "date-time" },
-    }});
+        "LastModifiedDate": date, "CreationDate": date,
+    }, "additionalProperties": false });
     let page = |items: &str, schema: &str| {
         json!({ "type": "object", "properties": {
         items: { "type": "array", "items": { "$ref": format!("#/components/schemas/{schema}") } },
         "NextToken": { "type": "string", "description": "Pass it as `token` for the next page; absent on the last page" },
-    }, "required": [items] })
+    }, "required": [items], "additionalProperties": false })
     };
     json!({
         "openapi": "3.1.0",
@@ -130,18 +181,23 @@ pub fn document(config: &Config) -> Value {
                 "description": format!("{token}, raw or after `Bearer `, verified by API Gateway's Cognito user-pool authorizer"),
             }},
             "schemas": {
-                "Message": { "type": "object", "properties": { "message": { "type": "string" } }, "required": ["message"] },
+                "Message": { "type": "object", "properties": { "message": { "type": "string" } }, "required": ["message"], "additionalProperties": false },
                 "Error": { "type": "object", "properties": {
                     "message": { "type": "string" }, "code": { "type": "string" }, "requestId": { "type": "string" },
-                }, "required": ["message"] },
+                }, "required": ["message"], "additionalProperties": false },
                 "Attribute": attribute,
+                "AttributeInput": attribute_input,
                 "ListedUser": user,
                 "User": get_user,
-                "CreatedUser": { "type": "object", "properties": { "message": { "type": "string" }, "User": { "$ref": "#/components/schemas/ListedUser" } } },
+                "CreatedUser": { "type": "object", "properties": {
+                    "message": { "type": "string" }, "User": { "$ref": "#/components/schemas/ListedUser" },
+                }, "required": ["message", "User"], "additionalProperties": false },
                 "UserPage": page("Users", "ListedUser"),
                 "Group": group,
                 "GroupPage": page("Groups", "Group"),
-                "GroupSummary": { "type": "object", "properties": { "GroupName": { "type": "string" }, "Description": { "type": "string" } } },
+                "GroupSummary": { "type": "object", "properties": {
+                    "GroupName": { "type": "string" }, "Description": { "type": "string" },
+                }, "additionalProperties": false },
                 "GroupSummaryPage": page("Groups", "GroupSummary"),
             },
         },
