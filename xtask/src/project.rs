@@ -1,16 +1,33 @@
 //! Where things are: the workspace root, the config, the state and outputs directories, cargo.
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::process::Command;
 
 use deploy::config::{Config, Environment};
 
 use crate::error::Error;
 
-/// The workspace root, wherever the command is run from.
+/// The workspace root, found at run time, so that a checkout moved together with its `target/` works where it now
+/// is: the `CARGO_MANIFEST_DIR` that `cargo xtask` (cargo run) sets for xtask, else the nearest folder above the
+/// current one that holds this workspace.
 pub fn root() -> PathBuf {
-    let manifest_dir = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
-    manifest_dir.parent().map(PathBuf::from).unwrap_or(manifest_dir)
+    let from_cargo = std::env::var_os("CARGO_MANIFEST_DIR")
+        .map(PathBuf::from)
+        .and_then(|xtask| xtask.parent().map(PathBuf::from))
+        .filter(|dir| is_workspace_root(dir));
+    let cwd = std::env::current_dir().unwrap_or_else(|_| PathBuf::from("."));
+    from_cargo.or_else(|| find_root(&cwd)).unwrap_or(cwd)
+}
+
+/// The nearest folder from `start` up that holds this workspace.
+fn find_root(start: &Path) -> Option<PathBuf> {
+    start.ancestors().find(|dir| is_workspace_root(dir)).map(Path::to_path_buf)
+}
+
+/// A folder with the workspace's manifest and the xtask crate.
+fn is_workspace_root(dir: &Path) -> bool {
+    dir.join("xtask/Cargo.toml").is_file()
+        && std::fs::read_to_string(dir.join("Cargo.toml")).is_ok_and(|manifest| manifest.contains("[workspace]"))
 }
 
 /// Tools installed for the workspace (moto, zig, cargo-zigbuild), shared by every project directory:
@@ -82,4 +99,29 @@ pub fn progress(message: &str) {
 /// The JavaScript side of the repository: the admin console and the client compatibility suites.
 pub fn clients_dir() -> PathBuf {
     root().join("clients")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_root_is_found_from_any_folder_below_it_wherever_the_checkout_is() {
+        let moved = std::env::temp_dir().join(format!("moved-checkout-{}", std::process::id()));
+        let deep = moved.join("crates/admin-api/src");
+        std::fs::create_dir_all(&deep).unwrap();
+        std::fs::create_dir_all(moved.join("xtask")).unwrap();
+        std::fs::write(moved.join("xtask/Cargo.toml"), "[package]\nname = \"xtask\"\n").unwrap();
+        assert_eq!(find_root(&deep), None, "no workspace manifest yet");
+        std::fs::write(moved.join("Cargo.toml"), "[workspace]\nmembers = [\"xtask\"]\n").unwrap();
+        assert_eq!(find_root(&deep), Some(moved.clone()));
+        assert_eq!(find_root(&moved), Some(moved.clone()));
+        std::fs::remove_dir_all(&moved).unwrap();
+    }
+
+    #[test]
+    fn cargo_names_the_root_at_run_time() {
+        // `cargo test` sets CARGO_MANIFEST_DIR for the test process, as `cargo xtask` does for xtask.
+        assert!(is_workspace_root(&root()), "{}", root().display());
+    }
 }
