@@ -53,10 +53,36 @@ fn flags_write_exactly_the_changed_keys() {
 #[test]
 fn lifting_the_restriction_keeps_the_api_and_warns() {
     let dir = project();
+    // On a pool anyone can sign up to, anyone could then administer: refused, with the ways through.
     let out = xtask(&dir, &["update-auth", "--no-restriction"]);
-    assert!(out.status.success());
-    assert!(String::from_utf8_lossy(&out.stderr).contains("EVERY signed-in user"));
-    assert_eq!(config(&dir), HAND_WRITTEN.replace("restrict_to_group = \"Admins\"   # only admins\n", ""));
+    assert_eq!(out.status.code(), Some(2));
+    let said = String::from_utf8_lossy(&out.stderr);
+    assert!(said.contains("anyone who signs up") && said.contains("--self-sign-up off"), "{said}");
+    assert!(said.contains("--allow-any-signed-in-user") && said.contains("nothing was written"), "{said}");
+    assert_eq!(config(&dir), HAND_WRITTEN);
+
+    let out = xtask(&dir, &["update-auth", "--no-restriction", "--self-sign-up", "off"]);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let said = String::from_utf8_lossy(&out.stderr);
+    assert!(said.contains("EVERY signed-in user") && said.contains("only administrators create users"), "{said}");
+    let expected = HAND_WRITTEN.replace("restrict_to_group = \"Admins\"   # only admins\n", "").replace(
+        "  { name = \"Support\", precedence = 5 },  # read-mostly\n]\n",
+        "  { name = \"Support\", precedence = 5 },  # read-mostly\n]\nself_sign_up = false\n",
+    );
+    assert_eq!(config(&dir), expected);
+
+    let dir = project();
+    let out = xtask(&dir, &["update-auth", "--no-restriction", "--allow-any-signed-in-user"]);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("ANYONE who signs up"));
+    assert!(config(&dir).contains("cors_origins = [\"*\"]\nallow_any_signed_in_user = true\n"), "{}", config(&dir));
+
+    let dir = project();
+    let request = r#"{"serviceModification": {"serviceName": "Cognito", "userPoolConfiguration": {"selfSignUp": false,
+        "adminQueries": {"permissions": {"restrictAccess": false}}}}}"#;
+    let out = xtask_with_stdin(&dir, &["update-auth", "--headless"], request);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert_eq!(config(&dir), expected, "headless: the same change");
 }
 
 #[test]
@@ -172,6 +198,33 @@ fn the_interactive_walkthrough_restricts_to_a_typed_group() {
     let written = config(&dir);
     assert!(written.contains("restrict_to_group = \"Ops\"   # only admins"), "{written}");
     assert!(written.contains("{ name = \"Ops\", precedence = 6 }"), "{written}");
+}
+
+/// A person lifts the restriction on a terminal: told what it means on a pool anyone can join, and asked the way
+/// through.
+#[test]
+fn the_interactive_walkthrough_explains_the_open_door_when_lifting_the_restriction() {
+    let dir = project();
+    let mut command = std::process::Command::new(env!("CARGO"));
+    command
+        .current_dir(e2e::workspace_root())
+        .args(["run", "--quiet", "--package", "xtask", "--bin", "xtask", "--", "update-auth"])
+        .env("ADMIN_QUERIES_PROJECT_DIR", &dir);
+    let mut session = rexpect::session::spawn_command(command, Some(120_000)).unwrap();
+    session.exp_string("What do you want to do?").unwrap();
+    press(&mut session, "\r"); // Create or update the admin queries API
+    session.exp_string("Restrict access to the admin queries API to a specific group?").unwrap();
+    press(&mut session, "n");
+    session.exp_string("This pool lets anyone sign up").unwrap();
+    session.exp_string("How should users get an account?").unwrap();
+    press(&mut session, "\r"); // Turn self sign-up off
+    session.exp_string("Write admin-queries.toml?").unwrap();
+    press(&mut session, "y");
+    session.exp_string("Deploy `local` now?").unwrap();
+    press(&mut session, "n");
+    session.exp_eof().unwrap();
+    let written = config(&dir);
+    assert!(!written.contains("restrict_to_group") && written.contains("self_sign_up = false"), "{written}");
 }
 
 #[test]

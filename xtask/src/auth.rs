@@ -18,9 +18,16 @@ pub struct AuthFlags {
     /// Restrict the admin API to this group (created on the next deploy if it does not exist).
     #[arg(long, value_name = "GROUP", conflicts_with = "no_restriction")]
     pub restrict_to: Option<String>,
-    /// Let every signed-in user administer every user (the API is still created).
+    /// Let every signed-in user administer every user (the API is still created). On a pool anyone can sign up
+    /// to, add --self-sign-up off or --allow-any-signed-in-user.
     #[arg(long)]
     pub no_restriction: bool,
+    /// Whether anyone may sign up to the pool (`on`, Amplify's default) or only administrators create users (`off`).
+    #[arg(long, value_parser = ["on", "off"])]
+    pub self_sign_up: Option<String>,
+    /// Say that every signed-in user may administer every user even where anyone can sign up.
+    #[arg(long)]
+    pub allow_any_signed_in_user: bool,
     /// The token the API accepts: `access` (Amplify's default) or `id` (Hosted UI apps).
     #[arg(long, value_parser = ["access", "id"])]
     pub token: Option<String>,
@@ -125,6 +132,12 @@ pub fn changes_from_flags(flags: &AuthFlags) -> Result<Vec<Change>, Error> {
     if flags.no_restriction {
         changes.push(Change::Restrict(None));
     }
+    if let Some(value) = &flags.self_sign_up {
+        changes.push(Change::SelfSignUp(value == "on"));
+    }
+    if flags.allow_any_signed_in_user {
+        changes.push(Change::AllowAnySignedInUser(true));
+    }
     if let Some(kind) = &flags.token {
         changes.push(Change::Token(token(kind)));
     }
@@ -188,6 +201,12 @@ pub fn changes_from_headless(request: &Value, current: &Config) -> Result<Vec<Ch
         Some(false) => changes.push(Change::Restrict(None)),
         None => {}
     }
+    if let Some(on) = pool.get("selfSignUp").and_then(Value::as_bool) {
+        changes.push(Change::SelfSignUp(on));
+    }
+    if admin["permissions"]["allowAnySignedInUser"].as_bool() == Some(true) {
+        changes.push(Change::AllowAnySignedInUser(true));
+    }
     if let Some(kind) = admin.get("tokenKind").and_then(Value::as_str) {
         changes.push(Change::Token(token(kind)));
     }
@@ -240,7 +259,13 @@ fn ask_update(current: &Config) -> Result<Vec<Change>, Error> {
             if restrict {
                 vec![Change::Restrict(Some(ask_group(&groups, current.admin_api.restrict_to_group.as_deref())?))]
             } else {
-                vec![Change::Restrict(None)]
+                match ask_open_door(current)? {
+                    Some(mut more) => {
+                        more.insert(0, Change::Restrict(None));
+                        more
+                    }
+                    None => Vec::new(),
+                }
             }
         }
         1 => {
@@ -318,6 +343,39 @@ fn ask_update(current: &Config) -> Result<Vec<Change>, Error> {
     })
 }
 
+/// Whether some environment's pool lets anyone sign up (`self_sign_up`, the shared value or an environment's).
+fn anyone_can_sign_up(config: &Config) -> bool {
+    config.user_pool.self_sign_up || config.environments.values().any(|e| e.user_pool.self_sign_up == Some(true))
+}
+
+/// Lifting the group restriction on a pool anyone can sign up to would let anyone administer every user: explain
+/// it, and ask which way through. `None`: keep the restriction. `Some(changes)`: what to change with the lift.
+fn ask_open_door(current: &Config) -> Result<Option<Vec<Change>>, Error> {
+    if !anyone_can_sign_up(current) || current.admin_api.allow_any_signed_in_user {
+        return Ok(Some(Vec::new()));
+    }
+    progress(
+        "Without a group restriction, EVERY signed-in user can list, change, disable and delete EVERY user. This \
+         pool lets anyone sign up (user_pool.self_sign_up), so anyone who signs up could.",
+    );
+    let ways = [
+        "Turn self sign-up off: only administrators create users (recommended)",
+        "Let every signed-in user administer anyway, including those who sign themselves up",
+        "Keep the group restriction",
+    ];
+    let way = Select::new()
+        .with_prompt("How should users get an account?")
+        .items(ways)
+        .default(0)
+        .interact()
+        .map_err(prompt_error)?;
+    Ok(match way {
+        0 => Some(vec![Change::SelfSignUp(false)]),
+        1 => Some(vec![Change::AllowAnySignedInUser(true)]),
+        _ => None,
+    })
+}
+
 /// Choose a group from the list, or type a new one.
 fn ask_group(groups: &[String], current: Option<&str>) -> Result<String, Error> {
     let mut items: Vec<String> = groups.to_vec();
@@ -374,10 +432,27 @@ pub async fn update(args: &UpdateArgs) -> Result<(), Error> {
         changes_from_flags(&args.flags)?
     };
     if changes.is_empty() {
-        if !asking {
+        if asking {
+            changes = ask_update(&current)?;
+            if changes.is_empty() {
+                progress("Nothing was written");
+                return Ok(());
+            }
+        } else {
             return Err(Error::Usage("nothing to change\nhelp: pass flags such as --restrict-to Admins or --add-group Editors:2 (see --help), or run it on a terminal to be asked".into()));
         }
-        changes = ask_update(&current)?;
+    } else if asking
+        && changes.contains(&Change::Restrict(None))
+        && !changes.iter().any(|c| matches!(c, Change::SelfSignUp(_) | Change::AllowAnySignedInUser(_)))
+    {
+        // --no-restriction on a terminal: ask the way through instead of refusing.
+        match ask_open_door(&current)? {
+            Some(more) => changes.extend(more),
+            None => {
+                progress("Nothing was written");
+                return Ok(());
+            }
+        }
     }
     let edited = apply(&before, &shown, &changes).map_err(|e| Error::Usage(e.to_string()))?;
     // Removing a group that has users: say how many, and ask.
@@ -519,11 +594,18 @@ pub async fn add(args: &AddArgs) -> Result<(), Error> {
                 .default(true)
                 .interact()
                 .map_err(prompt_error)?;
-            changes.push(Change::Restrict(if restrict {
-                Some(ask_group(&names, names.first().map(String::as_str))?)
+            if restrict {
+                changes.push(Change::Restrict(Some(ask_group(&names, names.first().map(String::as_str))?)));
             } else {
-                None
-            }));
+                let current = Config::parse(&text, FILE_NAME)?;
+                match ask_open_door(&current)? {
+                    Some(more) => {
+                        changes.push(Change::Restrict(None));
+                        changes.extend(more);
+                    }
+                    None => changes.push(Change::Restrict(Some(ask_group(&names, names.first().map(String::as_str))?))),
+                }
+            }
             if !names.iter().any(|n| n == "Admins") {
                 changes.push(Change::RemoveGroup("Admins".to_owned()));
             }

@@ -88,12 +88,12 @@ pub async fn deploy(
     let account = identity.account().unwrap_or_default().to_owned();
     let s3 = aws_sdk_s3::Client::new(&sdk);
     let bucket = assets::bucket_name(&account, &region);
-    if assets::ensure_bucket(&s3, &bucket, &region).await.map_err(|e| aws_error(&e))? {
+    if assets::ensure_bucket(&s3, &bucket, &account, &region).await.map_err(|e| aws_error(&e))? {
         progress(&format!("Created the asset bucket {bucket} (encrypted, public access blocked, TLS only)"));
     }
     let key = assets::zip_key(&artifact.sha256);
     let zip = std::fs::read(&artifact.zip)?;
-    if assets::upload_once(&s3, &bucket, &key, zip).await.map_err(|e| aws_error(&e))? {
+    if assets::upload_once(&s3, &bucket, &account, &key, zip).await.map_err(|e| aws_error(&e))? {
         progress(&format!("Uploaded the function ({} bytes) to s3://{bucket}/{key}", artifact.zip_bytes));
     } else {
         progress("The function is unchanged; not uploaded again");

@@ -73,6 +73,12 @@ pub async fn deploy(env: &str, config: &Config, function: Function) -> Result<De
             .map(|g| GroupSpec { name: g.name, precedence: g.precedence, description: g.description })
             .collect(),
         client_name: format!("{}-{env}-app", config.project),
+        self_sign_up: config.user_pool.self_sign_up,
+        mfa: config.user_pool.mfa.cognito_name().to_owned(),
+        token_validity_minutes: {
+            let v = &config.user_pool.token_validity;
+            [v.access, v.id, v.refresh].map(|d| i32::try_from(d.minutes).unwrap_or(i32::MAX))
+        },
     };
     let cognito = local_client(&moto.endpoint());
     let pool = local_cloud::cognito::apply(&cognito, &moto.endpoint(), &spec).await?;

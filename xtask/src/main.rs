@@ -70,7 +70,7 @@ enum Command {
     /// on an existing pool, and offers to deploy.
     ///
     /// Examples: cargo xtask update-auth --restrict-to Ops --add-group Ops:1
-    ///           cargo xtask update-auth --no-restriction --yes
+    ///           cargo xtask update-auth --no-restriction --self-sign-up off
     UpdateAuth(auth::UpdateArgs),
     /// Stop and remove a deployment. For `local`: stops the gateway and moto, removes the local state and outputs.
     /// For AWS: deletes the stack; a retained user pool stays unless --delete-user-pool.

@@ -847,26 +847,42 @@ retain_user_pool = false             # ephemeral: teardown deletes everything
 [environments.prod]
 region = "eu-west-1"
 retain_user_pool = true              # the pool survives teardown; Cognito deletion protection on
+# An environment may set its own self_sign_up, mfa and token_validity ([environments.prod.user_pool]), rate_limit,
+# burst_limit, access_logs and tracing ([environments.prod.api]) and reserved_concurrency ([environments.prod.lambda]).
 
 [user_pool]
-username_attributes = []             # [] = sign in with a user name; or ["email"], ["phone_number"]
+username_attributes = []             # [] = sign in with a user name; or ["email"], ["phone_number"] (gets an SMS role)
 groups = [{ name = "Admins", precedence = 1 }]
+self_sign_up = true                  # anyone may sign up (Amplify's default); false = only administrators create users
+mfa = "off"                          # off | optional | required (an authenticator app: TOTP)
+token_validity = { access = "60m", id = "60m", refresh = "30d" }   # Cognito's defaults; access/id 5m-1d, refresh 60m-3650d
 
 [admin_api]
-restrict_to_group = "Admins"         # remove to let every signed-in user administer every user
+restrict_to_group = "Admins"         # remove to let every signed-in user administer every user (then self_sign_up must
+#                                    # be false, or allow_any_signed_in_user = true must say that anyone may)
 token = "access"                     # access | id (for Hosted UI apps that send the ID token)
 cors_origins = ["*"]                 # or your admin app's origins, e.g. ["https://admin.example.com"]
+verify_caller = "always"             # always | mutations | off: confirm with Cognito, before every action (or only
+#                                    # before changes), that the caller is still enabled, signed in and in the group
 # actions = ["listUsers", "getUser", "createUser"]   # absent: Amplify's routes + updateUserAttributes; also
 #                                    # createUser, deleteUser, resetUserPassword, setUserPassword,
 #                                    # deleteUserAttributes, createGroup, deleteGroup, getGroup
 # [admin_api.access]                 # per action, the groups that may call it (default: restrict_to_group)
 # listUsers = ["Admins", "Support"]
 
+[api]
+rate_limit = 50                      # requests per second for the whole stage; more get 429
+burst_limit = 100                    # requests at once above the rate
+access_logs = false                  # true: a JSON line per request in CloudWatch; needs the account's API Gateway
+#                                    # CloudWatch role once per account and region (see the README)
+tracing = false                      # true: AWS X-Ray traces of the stage and the function
+
 [lambda]
 architecture = "arm64"               # arm64 | x86_64
 memory_mb = 128
 timeout_s = 25
-log_retention_days = 30
+log_retention_days = 30              # the function's logs and the access logs
+# reserved_concurrency = 10          # instances reserved for the function, and its ceiling
 "#;
 
 #[cfg(test)]

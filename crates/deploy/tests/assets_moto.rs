@@ -5,6 +5,9 @@ use aws_sdk_s3::Client;
 use aws_sdk_s3::config::{BehaviorVersion, Credentials, Region};
 use deploy::assets::{bucket_name, ensure_bucket, upload_once, zip_key};
 
+/// moto's account (its STS GetCallerIdentity answers this one).
+const ACCOUNT: &str = "123456789012";
+
 fn s3() -> Client {
     let endpoint = std::env::var("MOTO_ENDPOINT").unwrap_or_else(|_| {
         panic!("MOTO_ENDPOINT is not set: run the tests with `cargo xtask test`, which starts moto")
@@ -23,8 +26,8 @@ fn s3() -> Client {
 async fn the_bucket_is_made_once_hardened_and_zips_are_uploaded_once() {
     let s3 = s3();
     let bucket = bucket_name(&format!("{}", std::process::id()), "eu-west-1");
-    assert!(ensure_bucket(&s3, &bucket, "eu-west-1").await.unwrap(), "created the first time");
-    assert!(!ensure_bucket(&s3, &bucket, "eu-west-1").await.unwrap(), "found the second time");
+    assert!(ensure_bucket(&s3, &bucket, ACCOUNT, "eu-west-1").await.unwrap(), "created the first time");
+    assert!(!ensure_bucket(&s3, &bucket, ACCOUNT, "eu-west-1").await.unwrap(), "found the second time");
 
     let encryption = s3.get_bucket_encryption().bucket(&bucket).send().await.unwrap();
     let rule = &encryption.server_side_encryption_configuration().unwrap().rules()[0];
@@ -41,10 +44,13 @@ async fn the_bucket_is_made_once_hardened_and_zips_are_uploaded_once() {
         (Some(true), Some(true), Some(true), Some(true))
     );
     let policy = s3.get_bucket_policy().bucket(&bucket).send().await.unwrap();
-    assert!(policy.policy().unwrap().contains("aws:SecureTransport"), "TLS only");
+    let policy = policy.policy().unwrap();
+    assert!(policy.contains("aws:SecureTransport"), "TLS only");
+    assert!(policy.contains(&format!("\"arn:aws:s3:::{bucket}/*\"")), "the partition's ARN: {policy}");
 
     // The policy works: moto evaluates it, and this client speaks plain HTTP to it.
-    let refused = upload_once(&s3, &bucket, &zip_key("abc"), b"zip".to_vec()).await.unwrap_err();
+    let refused = upload_once(&s3, &bucket, ACCOUNT, &zip_key("abc"), b"zip".to_vec()).await.unwrap_err();
+    assert_eq!(refused.operation, "PutObject", "HeadObject's 403 means \"not known\"; the upload is what is refused");
     assert!(refused.message.contains("403"), "a request without TLS is refused: {refused}");
 }
 
@@ -57,9 +63,9 @@ async fn a_zip_is_uploaded_once() {
     let configuration = aws_sdk_s3::types::CreateBucketConfiguration::builder().location_constraint(location).build();
     s3.create_bucket().bucket(&bucket).create_bucket_configuration(configuration).send().await.unwrap();
     let key = zip_key("abc123");
-    assert!(upload_once(&s3, &bucket, &key, b"zip bytes".to_vec()).await.unwrap());
+    assert!(upload_once(&s3, &bucket, ACCOUNT, &key, b"zip bytes".to_vec()).await.unwrap());
     assert!(
-        !upload_once(&s3, &bucket, &key, b"zip bytes".to_vec()).await.unwrap(),
+        !upload_once(&s3, &bucket, ACCOUNT, &key, b"zip bytes".to_vec()).await.unwrap(),
         "an existing key is not uploaded again"
     );
     let object = s3.get_object().bucket(&bucket).key(&key).send().await.unwrap();

@@ -5,7 +5,10 @@
 use aws_sdk_cognitoidentityprovider::Client;
 use aws_sdk_cognitoidentityprovider::config::{BehaviorVersion, Credentials, Region};
 use aws_sdk_cognitoidentityprovider::error::{DisplayErrorContext, SdkError};
-use aws_sdk_cognitoidentityprovider::types::{ExplicitAuthFlowsType, GroupType, UsernameAttributeType};
+use aws_sdk_cognitoidentityprovider::types::{
+    AdminCreateUserConfigType, ExplicitAuthFlowsType, GroupType, SoftwareTokenMfaConfigType, TimeUnitsType,
+    TokenValidityUnitsType, UserPoolMfaType, UsernameAttributeType,
+};
 
 /// The local environment's region.
 pub const LOCAL_REGION: &str = "us-east-1";
@@ -30,6 +33,12 @@ pub struct PoolSpec {
     pub username_attributes: Vec<String>,
     pub groups: Vec<GroupSpec>,
     pub client_name: String,
+    /// Whether anyone may sign up; `false`: only administrators create users (`AllowAdminCreateUserOnly`).
+    pub self_sign_up: bool,
+    /// Cognito's `MfaConfiguration`: `OFF`, `OPTIONAL` or `ON`; TOTP is the factor whenever it is not `OFF`.
+    pub mfa: String,
+    /// The app client's token lifetimes, in minutes: access, ID, refresh.
+    pub token_validity_minutes: [i32; 3],
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -60,6 +69,12 @@ pub enum ApplyError {
          change this on an existing pool\nhelp: for the local environment, run `cargo xtask teardown` and deploy again"
     )]
     Immutable { pool: String, existing: String, wanted: String },
+    #[error(
+        "the user pool `{pool}` {has} self sign-up, but the config asks for it {wanted}; the local pool takes it at \
+         creation only (moto's UpdateUserPool would forget how users sign in; a pool in AWS changes in place)\n\
+         help: for the local environment, run `cargo xtask teardown` and deploy again"
+    )]
+    SelfSignUpChanged { pool: String, has: &'static str, wanted: &'static str },
 }
 
 /// The auth flows of the managed client: SRP (Amplify's default), password (the CLI, and clients of moto, which
@@ -128,6 +143,7 @@ pub async fn apply(cognito: &Client, endpoint: &str, spec: &PoolSpec) -> Result<
                 .set_username_attributes(Some(
                     spec.username_attributes.iter().map(|a| UsernameAttributeType::from(a.as_str())).collect(),
                 ))
+                .admin_create_user_config(admin_create_user_config(spec))
                 .send()
                 .await
                 .map_err(refused(endpoint, "CreateUserPool"))?;
@@ -136,6 +152,50 @@ pub async fn apply(cognito: &Client, endpoint: &str, spec: &PoolSpec) -> Result<
             id
         }
     };
+
+    // Self sign-up (set at creation) and MFA, as the template sets them on the pool in AWS.
+    let described = cognito
+        .describe_user_pool()
+        .user_pool_id(&pool_id)
+        .send()
+        .await
+        .map_err(refused(endpoint, "DescribeUserPool"))?;
+    let admin_only = described
+        .user_pool()
+        .and_then(|p| p.admin_create_user_config())
+        .map(AdminCreateUserConfigType::allow_admin_create_user_only)
+        .unwrap_or(false);
+    if admin_only == spec.self_sign_up {
+        return Err(ApplyError::SelfSignUpChanged {
+            pool: spec.name.clone(),
+            has: if admin_only { "does not allow" } else { "allows" },
+            wanted: if spec.self_sign_up { "on" } else { "off" },
+        });
+    }
+    let mfa = cognito
+        .get_user_pool_mfa_config()
+        .user_pool_id(&pool_id)
+        .send()
+        .await
+        .map_err(refused(endpoint, "GetUserPoolMfaConfig"))?;
+    let wanted_mfa = UserPoolMfaType::from(spec.mfa.as_str());
+    let totp = mfa.software_token_mfa_configuration().is_some_and(SoftwareTokenMfaConfigType::enabled);
+    let mfa_differs = mfa.mfa_configuration().unwrap_or(&UserPoolMfaType::Off) != &wanted_mfa
+        || (wanted_mfa != UserPoolMfaType::Off && !totp);
+    if mfa_differs {
+        // TOTP first: Cognito refuses MFA without a factor.
+        cognito
+            .set_user_pool_mfa_config()
+            .user_pool_id(&pool_id)
+            .software_token_mfa_configuration(
+                SoftwareTokenMfaConfigType::builder().enabled(wanted_mfa != UserPoolMfaType::Off).build(),
+            )
+            .mfa_configuration(wanted_mfa.clone())
+            .send()
+            .await
+            .map_err(refused(endpoint, "SetUserPoolMfaConfig"))?;
+        changes.push(format!("set MFA to {} on user pool {}", spec.mfa, spec.name));
+    }
 
     // The groups: created or updated; groups the config does not list are left alone.
     let mut existing: Vec<GroupType> = Vec::new();
@@ -192,18 +252,44 @@ pub async fn apply(cognito: &Client, endpoint: &str, spec: &PoolSpec) -> Result<
                     .send()
                     .await
                     .map_err(refused(endpoint, "DescribeUserPoolClient"))?;
-                let flows = described.user_pool_client().map(|c| c.explicit_auth_flows().to_vec()).unwrap_or_default();
-                if !AUTH_FLOWS.iter().all(|f| flows.contains(f)) {
+                let client = described.user_pool_client();
+                let flows = client.map(|c| c.explicit_auth_flows().to_vec()).unwrap_or_default();
+                let flows_differ = !AUTH_FLOWS.iter().all(|f| flows.contains(f));
+                let lifetimes = client.map(|c| {
+                    let units = c.token_validity_units();
+                    [
+                        (c.access_token_validity(), units.and_then(TokenValidityUnitsType::access_token)),
+                        (c.id_token_validity(), units.and_then(TokenValidityUnitsType::id_token)),
+                        (Some(c.refresh_token_validity()), units.and_then(TokenValidityUnitsType::refresh_token)),
+                    ]
+                });
+                let validity_differs = lifetimes.is_none_or(|l| {
+                    l.iter()
+                        .zip(spec.token_validity_minutes)
+                        .any(|((value, unit), wanted)| *value != Some(wanted) || *unit != Some(&TimeUnitsType::Minutes))
+                });
+                if flows_differ || validity_differs {
+                    // UpdateUserPoolClient resets what it is not given: give it everything this tool manages.
+                    let [access, id_token, refresh] = spec.token_validity_minutes;
                     cognito
                         .update_user_pool_client()
                         .user_pool_id(&pool_id)
                         .client_id(id)
                         .client_name(&spec.client_name)
                         .set_explicit_auth_flows(Some(AUTH_FLOWS.to_vec()))
+                        .access_token_validity(access)
+                        .id_token_validity(id_token)
+                        .refresh_token_validity(refresh)
+                        .token_validity_units(validity_units())
                         .send()
                         .await
                         .map_err(refused(endpoint, "UpdateUserPoolClient"))?;
-                    changes.push(format!("updated the auth flows of app client {}", spec.client_name));
+                    if flows_differ {
+                        changes.push(format!("updated the auth flows of app client {}", spec.client_name));
+                    }
+                    if validity_differs {
+                        changes.push(format!("updated the token lifetimes of app client {}", spec.client_name));
+                    }
                 }
                 id.to_owned()
             }
@@ -214,6 +300,10 @@ pub async fn apply(cognito: &Client, endpoint: &str, spec: &PoolSpec) -> Result<
                     .client_name(&spec.client_name)
                     .generate_secret(false)
                     .set_explicit_auth_flows(Some(AUTH_FLOWS.to_vec()))
+                    .access_token_validity(spec.token_validity_minutes[0])
+                    .id_token_validity(spec.token_validity_minutes[1])
+                    .refresh_token_validity(spec.token_validity_minutes[2])
+                    .token_validity_units(validity_units())
                     .send()
                     .await
                     .map_err(refused(endpoint, "CreateUserPoolClient"))?;
@@ -224,4 +314,17 @@ pub async fn apply(cognito: &Client, endpoint: &str, spec: &PoolSpec) -> Result<
             }
         };
     Ok(AppliedPool { pool_id, client_id, client_ids, changes })
+}
+
+fn admin_create_user_config(spec: &PoolSpec) -> AdminCreateUserConfigType {
+    AdminCreateUserConfigType::builder().allow_admin_create_user_only(!spec.self_sign_up).build()
+}
+
+/// Every lifetime of the managed client in minutes.
+fn validity_units() -> TokenValidityUnitsType {
+    TokenValidityUnitsType::builder()
+        .access_token(TimeUnitsType::Minutes)
+        .id_token(TimeUnitsType::Minutes)
+        .refresh_token(TimeUnitsType::Minutes)
+        .build()
 }

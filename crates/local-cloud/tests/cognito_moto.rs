@@ -1,0 +1,95 @@
+//! The pool, its groups and the app client applied to moto's Cognito through the Cognito API: self sign-up, MFA
+//! and the token lifetimes as the template sets them in AWS, changed in place, and nothing done twice.
+#![allow(clippy::unwrap_used)]
+
+use aws_sdk_cognitoidentityprovider::types::{TimeUnitsType, UserPoolMfaType};
+use local_cloud::cognito::{GroupSpec, PoolSpec, apply, local_client};
+
+fn endpoint() -> String {
+    std::env::var("MOTO_ENDPOINT").unwrap_or_else(|_| {
+        panic!("MOTO_ENDPOINT is not set: run the tests with `cargo xtask test`, which starts moto")
+    })
+}
+
+fn spec(name: &str, self_sign_up: bool, mfa: &str, minutes: [i32; 3]) -> PoolSpec {
+    PoolSpec {
+        name: name.to_owned(),
+        username_attributes: vec!["email".to_owned()],
+        groups: vec![GroupSpec { name: "Admins".to_owned(), precedence: Some(1), description: None }],
+        client_name: format!("{name}-app"),
+        self_sign_up,
+        mfa: mfa.to_owned(),
+        token_validity_minutes: minutes,
+    }
+}
+
+#[tokio::test]
+async fn self_sign_up_mfa_and_token_lifetimes_are_applied_and_changed_in_place() {
+    let endpoint = endpoint();
+    let cognito = local_client(&endpoint);
+    let name = format!("hardening-{}", std::process::id());
+
+    // Amplify's defaults: anyone may sign up, no MFA, Cognito's lifetimes.
+    let open = apply(&cognito, &endpoint, &spec(&name, true, "OFF", [60, 60, 30 * 24 * 60])).await.unwrap();
+    let pool = cognito.describe_user_pool().user_pool_id(&open.pool_id).send().await.unwrap();
+    let admin_only = pool.user_pool().unwrap().admin_create_user_config().unwrap().allow_admin_create_user_only();
+    assert!(!admin_only, "self sign-up is on");
+    let client = cognito
+        .describe_user_pool_client()
+        .user_pool_id(&open.pool_id)
+        .client_id(&open.client_id)
+        .send()
+        .await
+        .unwrap();
+    let client = client.user_pool_client().unwrap();
+    assert_eq!(
+        (client.access_token_validity(), client.id_token_validity(), client.refresh_token_validity()),
+        (Some(60), Some(60), 43_200)
+    );
+    assert_eq!(client.token_validity_units().unwrap().refresh_token(), Some(&TimeUnitsType::Minutes));
+
+    // Self sign-up is taken at creation: a change asks for a new local pool, and changes nothing.
+    let err = apply(&cognito, &endpoint, &spec(&name, false, "ON", [15, 15, 720])).await.unwrap_err().to_string();
+    assert!(err.contains("allows self sign-up") && err.contains("help: ") && err.contains("teardown"), "{err}");
+
+    // TOTP required and short tokens change in place: the same pool and client.
+    let hardened = apply(&cognito, &endpoint, &spec(&name, true, "ON", [15, 15, 720])).await.unwrap();
+    assert_eq!((&hardened.pool_id, &hardened.client_id), (&open.pool_id, &open.client_id), "changed in place");
+    let said = hardened.changes.join("; ");
+    assert!(said.contains("MFA to ON") && said.contains("token lifetimes"), "{said}");
+    let mfa = cognito.get_user_pool_mfa_config().user_pool_id(&open.pool_id).send().await.unwrap();
+    assert_eq!(mfa.mfa_configuration(), Some(&UserPoolMfaType::On));
+    assert!(mfa.software_token_mfa_configuration().unwrap().enabled(), "TOTP is the factor");
+    let client = cognito
+        .describe_user_pool_client()
+        .user_pool_id(&open.pool_id)
+        .client_id(&open.client_id)
+        .send()
+        .await
+        .unwrap();
+    let client = client.user_pool_client().unwrap();
+    assert_eq!(
+        (client.access_token_validity(), client.id_token_validity(), client.refresh_token_validity()),
+        (Some(15), Some(15), 720)
+    );
+
+    // Nothing changed: nothing done.
+    let again = apply(&cognito, &endpoint, &spec(&name, true, "ON", [15, 15, 720])).await.unwrap();
+    assert!(again.changes.is_empty(), "{:?}", again.changes);
+    let pool = cognito.describe_user_pool().user_pool_id(&open.pool_id).send().await.unwrap();
+    assert_eq!(pool.user_pool().unwrap().username_attributes().len(), 1, "sign-in by email kept");
+}
+
+#[tokio::test]
+async fn a_pool_without_self_sign_up_is_made_so() {
+    let endpoint = endpoint();
+    let cognito = local_client(&endpoint);
+    let name = format!("admin-only-{}", std::process::id());
+    let applied = apply(&cognito, &endpoint, &spec(&name, false, "OPTIONAL", [5, 1440, 60])).await.unwrap();
+    let pool = cognito.describe_user_pool().user_pool_id(&applied.pool_id).send().await.unwrap();
+    assert!(pool.user_pool().unwrap().admin_create_user_config().unwrap().allow_admin_create_user_only());
+    let mfa = cognito.get_user_pool_mfa_config().user_pool_id(&applied.pool_id).send().await.unwrap();
+    assert_eq!(mfa.mfa_configuration(), Some(&UserPoolMfaType::Optional));
+    let again = apply(&cognito, &endpoint, &spec(&name, false, "OPTIONAL", [5, 1440, 60])).await.unwrap();
+    assert!(again.changes.is_empty(), "{:?}", again.changes);
+}
