@@ -2,7 +2,7 @@
 //! unrelated keys survive byte for byte (a format-preserving editor, `toml_edit`). Each edit is checked against
 //! what Cognito can change in place before anything is written, and the result is validated as a whole.
 
-use toml_edit::{Array, DocumentMut, InlineTable, Item, Table, Value};
+use toml_edit::{Array, ArrayOfTables, DocumentMut, InlineTable, Item, Table, TableLike, Value};
 
 use crate::config::{Config, ConfigError, TokenKind, UsernameAttribute};
 
@@ -65,6 +65,10 @@ pub enum EditError {
     OpenDoor(String),
     #[error("the config is not valid TOML: {0}")]
     Syntax(String),
+    #[error(
+        "the config cannot be edited: {0}\nhelp: write it as the README's config section shows, then run this again"
+    )]
+    Shape(String),
     #[error("the result would not be a valid config: {0}")]
     Invalid(#[from] ConfigError),
 }
@@ -77,7 +81,7 @@ pub struct Edited {
 }
 
 /// Puts `value` at `key` in `table`, keeping the decoration (comments, spacing) of the value it replaces.
-fn set(table: &mut Table, key: &str, mut value: Value) {
+fn set(table: &mut dyn TableLike, key: &str, mut value: Value) {
     if let Some(old) = table.get(key).and_then(Item::as_value) {
         *value.decor_mut() = old.decor().clone();
     } else {
@@ -86,11 +90,12 @@ fn set(table: &mut Table, key: &str, mut value: Value) {
     table.insert(key, Item::Value(value));
 }
 
-fn table<'a>(doc: &'a mut DocumentMut, name: &str) -> &'a mut Table {
+/// The section `name`, as the file writes it: a `[name]` table or an inline `name = { ... }`. Made when absent.
+fn table<'a>(doc: &'a mut DocumentMut, name: &str) -> Result<&'a mut dyn TableLike, EditError> {
     if !doc.contains_key(name) {
         doc.insert(name, Item::Table(Table::new()));
     }
-    doc[name].as_table_mut().expect("a table: the config parsed with this key as a table")
+    doc[name].as_table_like_mut().ok_or_else(|| EditError::Shape(format!("`{name}` is not a table")))
 }
 
 fn group_names(config: &Config) -> String {
@@ -111,9 +116,51 @@ fn attributes_text(attributes: &[UsernameAttribute]) -> String {
         .join(" or ")
 }
 
-/// The `groups` array, made explicit (with the default `Admins`) when the file relies on the default.
-fn groups_array<'a>(doc: &'a mut DocumentMut, current: &Config) -> &'a mut Array {
-    let pool = table(doc, "user_pool");
+/// The groups as the file writes them: an array of inline tables (`groups = [{ name = ... }]`), or an array of
+/// tables (`[[user_pool.groups]]`).
+enum Groups<'a> {
+    Inline(&'a mut Array),
+    Tables(&'a mut ArrayOfTables),
+}
+
+impl Groups<'_> {
+    fn position(&self, name: &str) -> Option<usize> {
+        match self {
+            Self::Inline(array) => position(array, name),
+            Self::Tables(tables) => tables.iter().position(|t| t.get("name").and_then(Item::as_str) == Some(name)),
+        }
+    }
+
+    fn push(&mut self, name: &str, precedence: Option<i32>) {
+        match self {
+            Self::Inline(array) => push_group(array, group_table(name, precedence)),
+            Self::Tables(tables) => tables.push(group_table(name, precedence).into_table()),
+        }
+    }
+
+    fn remove(&mut self, index: usize) {
+        match self {
+            Self::Inline(array) => remove_group(array, index),
+            Self::Tables(tables) => {
+                tables.remove(index);
+            }
+        }
+    }
+
+    fn set_precedence(&mut self, index: usize, precedence: i32) {
+        let group: Option<&mut dyn TableLike> = match self {
+            Self::Inline(array) => array.get_mut(index).and_then(Value::as_inline_table_mut).map(|t| t as _),
+            Self::Tables(tables) => tables.get_mut(index).map(|t| t as _),
+        };
+        if let Some(group) = group {
+            set(group, "precedence", i64::from(precedence).into());
+        }
+    }
+}
+
+/// The groups, made explicit (with the default `Admins`) when the file relies on the default.
+fn groups<'a>(doc: &'a mut DocumentMut, current: &Config) -> Result<Groups<'a>, EditError> {
+    let pool = table(doc, "user_pool")?;
     if !pool.contains_key("groups") {
         let mut array = Array::new();
         for group in &current.user_pool.groups {
@@ -121,7 +168,11 @@ fn groups_array<'a>(doc: &'a mut DocumentMut, current: &Config) -> &'a mut Array
         }
         set(pool, "groups", Value::Array(array));
     }
-    pool["groups"].as_value_mut().and_then(Value::as_array_mut).expect("an array: the config parsed with groups as one")
+    match pool.get_mut("groups") {
+        Some(Item::Value(Value::Array(array))) => Ok(Groups::Inline(array)),
+        Some(Item::ArrayOfTables(tables)) => Ok(Groups::Tables(tables)),
+        _ => Err(EditError::Shape("`user_pool.groups` is neither an array nor an array of tables".to_owned())),
+    }
 }
 
 fn group_table(name: &str, precedence: Option<i32>) -> InlineTable {
@@ -196,13 +247,13 @@ pub fn apply(text: &str, path: &str, changes: &[Change]) -> Result<Edited, EditE
             Change::Restrict(Some(group)) => {
                 if !current.user_pool.groups.iter().any(|g| &g.name == group) {
                     let next = current.user_pool.groups.iter().filter_map(|g| g.precedence).max().map_or(1, |p| p + 1);
-                    push_group(groups_array(&mut doc, &current), group_table(group, Some(next)));
+                    groups(&mut doc, &current)?.push(group, Some(next));
                     notes.push(format!("The group `{group}` does not exist yet: the next deploy creates it"));
                 }
-                set(table(&mut doc, "admin_api"), "restrict_to_group", group.as_str().into());
+                set(table(&mut doc, "admin_api")?, "restrict_to_group", group.as_str().into());
             }
             Change::Restrict(None) => {
-                table(&mut doc, "admin_api").remove("restrict_to_group");
+                table(&mut doc, "admin_api")?.remove("restrict_to_group");
                 notes.push(
                     "The admin API stays, with no group restriction: EVERY signed-in user of the pool can then list, \
                      change, disable and sign out EVERY user. Restrict it again with `--restrict-to <group>`"
@@ -210,7 +261,7 @@ pub fn apply(text: &str, path: &str, changes: &[Change]) -> Result<Edited, EditE
                 );
             }
             Change::SelfSignUp(on) => {
-                set(table(&mut doc, "user_pool"), "self_sign_up", (*on).into());
+                set(table(&mut doc, "user_pool")?, "self_sign_up", (*on).into());
                 if !on {
                     notes.push(
                         "Self sign-up is off: only administrators create users (Cognito's AllowAdminCreateUserOnly)"
@@ -219,7 +270,7 @@ pub fn apply(text: &str, path: &str, changes: &[Change]) -> Result<Edited, EditE
                 }
             }
             Change::AllowAnySignedInUser(allow) => {
-                let api = table(&mut doc, "admin_api");
+                let api = table(&mut doc, "admin_api")?;
                 if *allow {
                     set(api, "allow_any_signed_in_user", true.into());
                 } else {
@@ -231,41 +282,35 @@ pub fn apply(text: &str, path: &str, changes: &[Change]) -> Result<Edited, EditE
                     TokenKind::Access => "access",
                     TokenKind::Id => "id",
                 };
-                set(table(&mut doc, "admin_api"), "token", text.into());
+                set(table(&mut doc, "admin_api")?, "token", text.into());
             }
             Change::Cors(origins) => {
                 let array: Array = origins.iter().map(String::as_str).collect();
-                set(table(&mut doc, "admin_api"), "cors_origins", Value::Array(array));
+                set(table(&mut doc, "admin_api")?, "cors_origins", Value::Array(array));
             }
             Change::AddGroup { name, precedence } => {
                 if current.user_pool.groups.iter().any(|g| &g.name == name) {
                     return Err(EditError::GroupExists(name.clone()));
                 }
-                push_group(groups_array(&mut doc, &current), group_table(name, *precedence));
+                groups(&mut doc, &current)?.push(name, *precedence);
             }
             Change::RemoveGroup(name) => {
                 if current.admin_api.restrict_to_group.as_ref() == Some(name) {
                     return Err(EditError::RemovesAdminGroup(name.clone()));
                 }
-                let array = groups_array(&mut doc, &current);
+                let mut list = groups(&mut doc, &current)?;
                 let index =
-                    position(array, name).ok_or_else(|| EditError::NoSuchGroup(name.clone(), group_names(&current)))?;
-                remove_group(array, index);
+                    list.position(name).ok_or_else(|| EditError::NoSuchGroup(name.clone(), group_names(&current)))?;
+                list.remove(index);
                 notes.push(format!(
                     "The group `{name}` leaves the config; the next deploy removes it from the pool (its users stay, without the group)"
                 ));
             }
             Change::Precedence { name, precedence } => {
-                let array = groups_array(&mut doc, &current);
+                let mut list = groups(&mut doc, &current)?;
                 let index =
-                    position(array, name).ok_or_else(|| EditError::NoSuchGroup(name.clone(), group_names(&current)))?;
-                if let Some(group) = array.get_mut(index).and_then(Value::as_inline_table_mut) {
-                    let mut value: Value = i64::from(*precedence).into();
-                    if let Some(old) = group.get("precedence") {
-                        *value.decor_mut() = old.decor().clone();
-                    }
-                    group.insert("precedence", value);
-                }
+                    list.position(name).ok_or_else(|| EditError::NoSuchGroup(name.clone(), group_names(&current)))?;
+                list.set_precedence(index, *precedence);
             }
             Change::EnableAction(name) | Change::DisableAction(name) => {
                 if admin_api::actions::Action::find(name).is_none() {
@@ -279,13 +324,13 @@ pub fn apply(text: &str, path: &str, changes: &[Change]) -> Result<Edited, EditE
                 } else if !enable {
                     enabled.retain(|a| a != name);
                     if let Some(rules) =
-                        table(&mut doc, "admin_api").get_mut("access").and_then(Item::as_table_like_mut)
+                        table(&mut doc, "admin_api")?.get_mut("access").and_then(Item::as_table_like_mut)
                     {
                         rules.remove(name);
                     }
                 }
                 let array: Array = enabled.iter().map(String::as_str).collect();
-                set(table(&mut doc, "admin_api"), "actions", Value::Array(array));
+                set(table(&mut doc, "admin_api")?, "actions", Value::Array(array));
             }
             Change::UsernameAttributes(wanted) => {
                 let (mut a, mut b) = (current.user_pool.username_attributes.clone(), wanted.clone());
@@ -489,5 +534,46 @@ memory_mb = 128   # plenty
         let config = Config::parse(&edited.text, "t").unwrap();
         let names: Vec<&str> = config.user_pool.groups.iter().map(|g| g.name.as_str()).collect();
         assert_eq!(names, vec!["Admins", "Editors"]);
+    }
+
+    #[test]
+    fn an_inline_admin_api_table_is_edited_in_place() {
+        let text =
+            "project = \"shop\"\nadmin_api = { restrict_to_group = \"Admins\", token = \"access\" }   # inline\n";
+        let edited =
+            edit(text, &[Change::Token(TokenKind::Id), Change::Cors(vec!["https://a.example".into()])]).unwrap();
+        assert!(
+            edited.text.contains("admin_api = { restrict_to_group = \"Admins\", token = \"id\""),
+            "{}",
+            edited.text
+        );
+        assert!(edited.text.contains("# inline"), "{}", edited.text);
+        let config = Config::parse(&edited.text, "admin-queries.toml").unwrap();
+        assert_eq!(config.admin_api.token, TokenKind::Id);
+        assert_eq!(config.admin_api.cors_origins, vec!["https://a.example".to_owned()]);
+    }
+
+    #[test]
+    fn groups_written_as_an_array_of_tables_are_added_reordered_and_removed() {
+        let text = "project = \"shop\"\n\n[[user_pool.groups]]\nname = \"Admins\"   # full access\nprecedence = 1\n\n\
+                    [[user_pool.groups]]\nname = \"Support\"\nprecedence = 5\n\n[admin_api]\nrestrict_to_group = \"Admins\"\n";
+        let added = edit(text, &[Change::AddGroup { name: "Ops".into(), precedence: Some(3) }]).unwrap();
+        let config = Config::parse(&added.text, "admin-queries.toml").unwrap();
+        let names: Vec<&str> = config.user_pool.groups.iter().map(|g| g.name.as_str()).collect();
+        assert_eq!(names, ["Admins", "Support", "Ops"]);
+        assert!(added.text.contains("# full access"), "{}", added.text);
+
+        let reordered = edit(&added.text, &[Change::Precedence { name: "Support".into(), precedence: 2 }]).unwrap();
+        let config = Config::parse(&reordered.text, "admin-queries.toml").unwrap();
+        assert_eq!(config.user_pool.groups[1].precedence, Some(2));
+
+        let removed = edit(&reordered.text, &[Change::RemoveGroup("Ops".into())]).unwrap();
+        let config = Config::parse(&removed.text, "admin-queries.toml").unwrap();
+        assert_eq!(config.user_pool.groups.len(), 2);
+        assert!(matches!(edit(text, &[Change::RemoveGroup("Nobody".into())]), Err(EditError::NoSuchGroup(..))));
+        assert!(
+            matches!(edit(text, &[Change::Restrict(Some("Ops".into()))]), Ok(_)),
+            "a new group for the restriction"
+        );
     }
 }
