@@ -79,10 +79,30 @@ pub enum DeployError {
     ChangeSetFailed(String),
     #[error("the stack {stack} is {status}: {help}")]
     Stuck { stack: String, status: String, help: String },
-    #[error("the deployment failed and CloudFormation rolled it back ({status}); the first failure: {first_failure}")]
+    #[error(
+        "the deployment failed and CloudFormation rolled it back ({status}); the first failure: {first_failure}{}",
+        failure_help(first_failure)
+    )]
     Failed { status: String, first_failure: String },
     #[error("the stack {stack} is still {status} after {waited:?}; wait for it, then run this again")]
     StillBusy { stack: String, status: String, waited: Duration },
+}
+
+/// What to do about the failures a setting of the config can cause, as a `help:` line.
+pub fn failure_help(failure: &str) -> String {
+    let help = if failure.contains("CloudWatch Logs role ARN must be set in account settings") {
+        "api.access_logs needs API Gateway's CloudWatch role, set once per account and region (it is not part of \
+         this stack, since one role serves every API of the account): create a role that apigateway.amazonaws.com \
+         may assume, with the managed policy AmazonAPIGatewayPushToCloudWatchLogs, then `aws apigateway \
+         update-account --patch-operations op=replace,path=/cloudwatchRoleArn,value=<role ARN>`; or set \
+         api.access_logs = false"
+    } else if failure.contains("ReservedConcurrentExecutions") || failure.contains("UnreservedConcurrentExecution") {
+        "lambda.reserved_concurrency takes instances from the account's pool, which must keep a minimum unreserved: \
+         reserve fewer, ask AWS for a higher concurrency quota, or remove the key"
+    } else {
+        return String::new();
+    };
+    format!("\nhelp: {help}")
 }
 
 fn aws<E: ProvideErrorMetadata + std::error::Error + Send + Sync + 'static, R: std::fmt::Debug>(
@@ -537,5 +557,24 @@ impl Deployer {
         } else {
             Err(DeployError::Failed { status, first_failure: failure.unwrap_or_default() })
         }
+    }
+}
+
+#[cfg(test)]
+mod help_tests {
+    use super::*;
+
+    #[test]
+    fn a_failure_a_setting_causes_says_what_to_do() {
+        let err = DeployError::Failed {
+            status: "UPDATE_ROLLBACK_COMPLETE".into(),
+            first_failure: "Stage (AWS::ApiGateway::Stage): CloudWatch Logs role ARN must be set in account settings to enable logging (Service: ApiGateway, Status Code: 400)".into(),
+        };
+        let text = err.to_string();
+        assert!(text.contains("help: api.access_logs needs API Gateway's CloudWatch role"), "{text}");
+        assert!(text.contains("AmazonAPIGatewayPushToCloudWatchLogs") && text.contains("cloudwatchRoleArn"), "{text}");
+        let other =
+            DeployError::Failed { status: "ROLLBACK_COMPLETE".into(), first_failure: "Function: bad zip".into() };
+        assert!(!other.to_string().contains("help:"));
     }
 }
