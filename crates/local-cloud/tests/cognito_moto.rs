@@ -31,6 +31,8 @@ async fn self_sign_up_mfa_and_token_lifetimes_are_applied_and_changed_in_place()
 
     // Amplify's defaults: anyone may sign up, no MFA, Cognito's lifetimes.
     let open = apply(&cognito, &endpoint, &spec(&name, true, "OFF", [60, 60, 30 * 24 * 60])).await.unwrap();
+    let same = apply(&cognito, &endpoint, &spec(&name, true, "OFF", [60, 60, 30 * 24 * 60])).await.unwrap();
+    assert!(same.changes.is_empty(), "a second apply changes nothing: {:?}", same.changes);
     let pool = cognito.describe_user_pool().user_pool_id(&open.pool_id).send().await.unwrap();
     let admin_only = pool.user_pool().unwrap().admin_create_user_config().unwrap().allow_admin_create_user_only();
     assert!(!admin_only, "self sign-up is on");
