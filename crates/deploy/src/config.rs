@@ -217,9 +217,9 @@ impl From<Validity> for String {
 
 impl std::fmt::Display for Validity {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        if self.minutes > 0 && self.minutes % MINUTES_PER_DAY == 0 {
+        if self.minutes > 0 && self.minutes.is_multiple_of(MINUTES_PER_DAY) {
             write!(f, "{}d", self.minutes / MINUTES_PER_DAY)
-        } else if self.minutes > 0 && self.minutes % 60 == 0 {
+        } else if self.minutes > 0 && self.minutes.is_multiple_of(60) {
             write!(f, "{}h", self.minutes / 60)
         } else {
             write!(f, "{}m", self.minutes)

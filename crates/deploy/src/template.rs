@@ -97,7 +97,11 @@ const SKIP_LOG_KMS: (&str, &str) = (
 
 /// A token lifetime as a number and Cognito's unit: minutes, or days when it is a whole number of days.
 fn validity(v: Validity, whole_days: bool) -> (u32, &'static str) {
-    if whole_days && v.minutes % (24 * 60) == 0 { (v.minutes / (24 * 60), "days") } else { (v.minutes, "minutes") }
+    if whole_days && v.minutes.is_multiple_of(24 * 60) {
+        (v.minutes / (24 * 60), "days")
+    } else {
+        (v.minutes, "minutes")
+    }
 }
 
 /// What the stage logs per request: who, what, the outcome, the latencies. Never a header, so never a token.
