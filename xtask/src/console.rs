@@ -6,13 +6,7 @@ use std::net::{Ipv4Addr, SocketAddr};
 use std::path::{Path, PathBuf};
 use std::time::{Instant, SystemTime};
 
-use axum::Router;
-use axum::extract::Request;
-use axum::http::{HeaderValue, StatusCode, header};
-use axum::middleware::{self, Next};
-use axum::response::IntoResponse;
-use axum::routing::get;
-use tower_http::services::ServeDir;
+use local_gateway::static_site::{self, Site};
 
 use crate::Common;
 use crate::error::Error;
@@ -129,7 +123,7 @@ pub fn content_security_policy(config: Option<&serde_json::Value>) -> String {
 
 /// `scheme://host[:port]` of a URL, as a CSP source; `None` for anything but an http(s) URL with a plain host.
 fn origin(url: &str) -> Option<String> {
-    let uri: axum::http::Uri = url.parse().ok()?;
+    let uri: http::Uri = url.parse().ok()?;
     let scheme = uri.scheme_str().filter(|s| matches!(*s, "http" | "https"))?;
     let authority = uri.authority()?;
     let plain = authority.as_str().chars().all(|c| c.is_ascii_alphanumeric() || ".-:[]".contains(c));
@@ -139,36 +133,12 @@ fn origin(url: &str) -> Option<String> {
 async fn serve(args: &Args, dist: PathBuf, config: PathBuf) -> Result<(), Error> {
     // The configuration is read on each request, so a new deploy shows on the next page load; so is the
     // Content-Security-Policy that names its endpoints, sent with every response.
-    let policy_config = config.clone();
-    let csp = middleware::from_fn(move |request: Request, next: Next| {
-        let config = policy_config.clone();
-        async move {
-            let parsed = tokio::fs::read(&config).await.ok().and_then(|b| serde_json::from_slice(&b).ok());
-            let policy = content_security_policy(parsed.as_ref());
-            let mut response = next.run(request).await;
-            if let Ok(value) = HeaderValue::from_str(&policy) {
-                response.headers_mut().insert(header::CONTENT_SECURITY_POLICY, value);
-            }
-            response
-        }
-    });
-    let app = Router::new()
-        .route(
-            &format!("/{CONFIG_FILE}"),
-            get(move || async move {
-                match tokio::fs::read(&config).await {
-                    Ok(bytes) => {
-                        ([(header::CONTENT_TYPE, "application/json"), (header::CACHE_CONTROL, "no-store")], bytes)
-                            .into_response()
-                    }
-                    Err(_) => {
-                        (StatusCode::NOT_FOUND, "the environment's outputs are gone: deploy it again").into_response()
-                    }
-                }
-            }),
-        )
-        .fallback_service(ServeDir::new(dist))
-        .layer(csp);
+    let site = Site {
+        dir: dist,
+        config_route: format!("/{CONFIG_FILE}"),
+        config_file: config,
+        policy: content_security_policy,
+    };
     let listener =
         tokio::net::TcpListener::bind(SocketAddr::from((Ipv4Addr::LOCALHOST, args.port))).await.map_err(|e| {
             Error::Usage(format!(
@@ -185,11 +155,10 @@ async fn serve(args: &Args, dist: PathBuf, config: PathBuf) -> Result<(), Error>
     }
     use std::io::Write as _;
     std::io::stdout().flush()?;
-    axum::serve(listener, app)
-        .with_graceful_shutdown(async {
-            let _ = tokio::signal::ctrl_c().await;
-        })
-        .await?;
+    static_site::serve(listener, site, async {
+        let _ = tokio::signal::ctrl_c().await;
+    })
+    .await?;
     Ok(())
 }
 

@@ -87,8 +87,9 @@ pub async fn deploy(env: &str, config: &Config, function: Function) -> Result<De
     state.client_id = Some(pool.client_id.clone());
     state.save(env)?;
 
-    // 3. The function, built for this machine.
+    // 3. The function and the gateway, built for this machine.
     let binary = build_bootstrap(if function.release { "release" } else { "local" })?;
+    let gateway_binary = build_gateway()?;
 
     // 4. The gateway, restarted only when what it runs changed.
     // Keep the port (and so the URL in the outputs files) unless something else took it.
@@ -97,13 +98,13 @@ pub async fn deploy(env: &str, config: &Config, function: Function) -> Result<De
         _ => free_port()?,
     };
     let gateway = gateway_config(env, config, &moto.endpoint(), &pool, binary.clone(), port, function.instances);
-    let fingerprint = fingerprint(&gateway, &binary)?;
+    let fingerprint = fingerprint(&gateway, &[&binary, &gateway_binary])?;
     let unchanged = state.gateway.as_ref().is_some_and(|g| g.fingerprint == fingerprint) && gateway_alive(&state);
     if !unchanged {
         if let Some(old) = state.gateway.take() {
             processes::terminate_group(old.pid, Duration::from_secs(5));
         }
-        let pid = start_gateway(env, &gateway)?;
+        let pid = start_gateway(env, &gateway, &gateway_binary)?;
         changes.push(format!("started the local gateway on 127.0.0.1:{port} (pid {pid})"));
         state.gateway = Some(state::Gateway { pid, port, stage: env.to_owned(), fingerprint });
         state.save(env)?;
@@ -144,6 +145,23 @@ fn build_bootstrap(profile: &str) -> Result<PathBuf, Error> {
         profile,
     ]))?;
     Ok(project::target_dir().join(profile).join("bootstrap"))
+}
+
+/// Builds the local gateway's binary (`local-gateway`), always with the `local` profile, which optimises its
+/// per-request path (see the root `Cargo.toml`).
+fn build_gateway() -> Result<PathBuf, Error> {
+    progress("Building the local gateway (cargo build -p local-gateway --profile local) ...");
+    project::run(project::cargo().args([
+        "build",
+        "--quiet",
+        "-p",
+        "local-gateway",
+        "--bin",
+        "local-gateway",
+        "--profile",
+        "local",
+    ]))?;
+    Ok(project::target_dir().join("local").join("local-gateway"))
 }
 
 fn gateway_config(
@@ -191,22 +209,25 @@ fn gateway_config(
     }
 }
 
-fn fingerprint(gateway: &GatewayConfig, binary: &PathBuf) -> Result<String, Error> {
-    let meta = std::fs::metadata(binary)?;
-    let modified = meta.modified()?.duration_since(UNIX_EPOCH).map(|d| d.as_nanos()).unwrap_or(0);
-    let value: Value = json!({ "gateway": gateway, "binary": { "len": meta.len(), "modified": modified.to_string() } });
+/// What the gateway runs: its config and the size and time of its binaries (the function's and its own).
+fn fingerprint(gateway: &GatewayConfig, binaries: &[&PathBuf]) -> Result<String, Error> {
+    let mut stamps = Vec::new();
+    for binary in binaries {
+        let meta = std::fs::metadata(binary)?;
+        let modified = meta.modified()?.duration_since(UNIX_EPOCH).map(|d| d.as_nanos()).unwrap_or(0);
+        stamps.push(json!({ "path": binary, "len": meta.len(), "modified": modified.to_string() }));
+    }
+    let value: Value = json!({ "gateway": gateway, "binaries": stamps });
     Ok(value.to_string())
 }
 
-/// Starts `cargo xtask serve-gateway` in the background and waits until it answers.
-fn start_gateway(env: &str, gateway: &GatewayConfig) -> Result<u32, Error> {
+/// Starts the `local-gateway` binary in the background and waits until it answers.
+fn start_gateway(env: &str, gateway: &GatewayConfig, binary: &std::path::Path) -> Result<u32, Error> {
     let dir = project::env_dir(env);
     let config_path = dir.join("gateway.json");
     std::fs::write(&config_path, serde_json::to_string_pretty(gateway).map_err(std::io::Error::other)?)?;
     let log = dir.join("gateway.log");
-    let exe = std::env::current_exe()?;
-    let pid =
-        processes::spawn_detached(Command::new(exe).arg("serve-gateway").arg("--config").arg(&config_path), &log)?;
+    let pid = processes::spawn_detached(Command::new(binary).arg("--config").arg(&config_path), &log)?;
     let deadline = std::time::Instant::now() + Duration::from_secs(30);
     while std::time::Instant::now() < deadline {
         if !processes::is_alive(pid) {

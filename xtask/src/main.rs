@@ -6,7 +6,6 @@ mod console;
 mod deploy_aws;
 mod deploy_local;
 mod error;
-mod gateway;
 mod lambda;
 mod node;
 mod project;
@@ -114,9 +113,6 @@ enum Command {
     ///
     /// Example: cargo xtask console            # then open http://127.0.0.1:5173/
     Console(console::Args),
-    /// Serve the local gateway in the foreground (what `deploy` starts in the background).
-    #[command(hide = true)]
-    ServeGateway(gateway::Args),
 }
 
 #[derive(Debug, clap::Args)]
@@ -157,7 +153,6 @@ fn main() -> ExitCode {
     let result = match cli.command {
         Command::Test(args) => test::run(&args),
         Command::BuildLambda(args) => lambda::run(&args),
-        Command::ServeGateway(args) => gateway::run(&args),
         Command::Bench(args) => bench::run(&args),
         Command::Console(args) => console::run(&args),
         Command::Deploy(args) => runtime().and_then(|rt| rt.block_on(deploy(&args))),

@@ -4,18 +4,13 @@
 
 use std::time::Duration;
 
-use http_body_util::{BodyExt, Full};
-use hyper_util::client::legacy::Client;
-use hyper_util::client::legacy::connect::HttpConnector;
-use hyper_util::rt::TokioExecutor;
+use local_gateway::client::{HttpClient, Request};
 use serde_json::{Value, json};
 
 use crate::Common;
 use crate::error::Error;
 use crate::project::{self, progress};
 use crate::target::resolve;
-
-pub type Https = hyper_rustls::HttpsConnector<HttpConnector>;
 
 /// One call and what it must answer.
 struct Check {
@@ -49,44 +44,25 @@ fn endpoint(env: &str) -> Result<String, Error> {
 }
 
 /// An HTTP(S) client for calling an environment's endpoint.
-pub fn client() -> Result<Client<Https, Full<bytes::Bytes>>, Error> {
-    let https = hyper_rustls::HttpsConnectorBuilder::new()
-        .with_provider_and_native_roots(rustls::crypto::aws_lc_rs::default_provider())
-        .map_err(|e| Error::Usage(format!("no TLS roots: {e}")))?
-        .https_or_http()
-        .enable_http1()
-        .build();
-    Ok(Client::builder(TokioExecutor::new()).build(https))
+pub fn client() -> Result<HttpClient, Error> {
+    HttpClient::new().map_err(|e| Error::Usage(e.to_string()))
 }
 
-async fn call(
-    client: &Client<Https, Full<bytes::Bytes>>,
-    base: &str,
-    token: &str,
-    check: &Check,
-) -> Result<(u16, Value), String> {
-    let mut request = http::Request::builder()
-        .method(check.method)
-        .uri(format!("{base}{}", check.path))
+async fn call(client: &HttpClient, base: &str, token: &str, check: &Check) -> Result<(u16, Value), String> {
+    let url = format!("{base}{}", check.path);
+    let mut request = Request::new(check.method, &url)
         .header("authorization", token)
-        .header("origin", "https://smoke.invalid");
-    let body = match &check.body {
-        Some(body) => {
-            request = request.header("content-type", "application/json");
-            Full::new(bytes::Bytes::from(body.to_string()))
-        }
-        None => Full::new(bytes::Bytes::new()),
-    };
-    let request = request.body(body).map_err(|e| e.to_string())?;
-    let response = tokio::time::timeout(Duration::from_secs(30), client.request(request))
-        .await
-        .map_err(|_| "timed out".to_owned())?
-        .map_err(|e| e.to_string())?;
-    let status = response.status().as_u16();
-    if !response.headers().contains_key("access-control-allow-origin") {
+        .header("origin", "https://smoke.invalid")
+        .timeout(Duration::from_secs(30));
+    if let Some(body) = &check.body {
+        request = request.header("content-type", "application/json").body(body.to_string());
+    }
+    let response = client.send(request).await.map_err(|e| e.to_string())?;
+    let status = response.status;
+    if !response.headers.contains_key("access-control-allow-origin") {
         return Err(format!("{status} without CORS headers"));
     }
-    let bytes = response.into_body().collect().await.map_err(|e| e.to_string())?.to_bytes();
+    let bytes = response.body;
     let body = serde_json::from_slice(&bytes)
         .map_err(|e| format!("{status}, not JSON ({e}): {}", String::from_utf8_lossy(&bytes)))?;
     Ok((status, body))

@@ -8,7 +8,7 @@ use std::time::{Duration, Instant};
 
 use aws_sdk_cognitoidentityprovider::Client;
 use aws_sdk_cognitoidentityprovider::types::MessageActionType;
-use http_body_util::{BodyExt, Full};
+use local_gateway::client::Request;
 use serde_json::Value;
 
 use super::{Args, Row, bench_dir, memory_kb, summary};
@@ -378,23 +378,14 @@ async fn paginate(
                 query.push(("token", token));
             }
             let query = serde_urlencoded::to_string(&query).map_err(|e| Error::BenchFailed(e.to_string()))?;
-            let request = http::Request::get(format!("{endpoint}/listUsers?{query}"))
-                .header("authorization", token)
-                .body(Full::new(bytes::Bytes::new()))
-                .map_err(|e| Error::BenchFailed(e.to_string()))?;
+            let url = format!("{endpoint}/listUsers?{query}");
             let response = http
-                .request(request)
+                .send(Request::new("GET", &url).header("authorization", token))
                 .await
                 .map_err(|e| Error::Aws(format!("calling listUsers through the gateway: {e}")))?;
-            let status = response.status();
-            let bytes = response
-                .into_body()
-                .collect()
-                .await
-                .map_err(|e| Error::Aws(format!("reading listUsers from the gateway: {e}")))?
-                .to_bytes();
+            let (status, bytes) = (response.status, response.body);
             let page: Value = serde_json::from_slice(&bytes).unwrap_or_default();
-            if !status.is_success() {
+            if !(200..300).contains(&status) {
                 return Err(Error::Aws(format!("listUsers answered {status}: {}", String::from_utf8_lossy(&bytes))));
             }
             count += page["Users"].as_array().map_or(0, Vec::len);
