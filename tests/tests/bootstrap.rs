@@ -8,7 +8,7 @@ use e2e::{REGION, cognito, moto_endpoint, pool_with_bob, temp_dir, workspace_bin
 use local_gateway::runtime_api::{FunctionPool, FunctionSpec, InvokeError};
 use serde_json::{Value, json};
 
-const SAMPLE_EVENT: &str = include_str!("../../crates/admin-api/tests/fixtures/apigw-rest-cognito-event.json");
+const SAMPLE_EVENT: &str = include_str!("../../crates/test-support/fixtures/apigw-rest-cognito-event.json");
 const SAMPLE_TOKEN: &str = "eyJraWQiOiJLTzRVMWZs.eyJzdWIiOiI3YzQ.SIGNATURE-OF-A-REAL-TOKEN";
 
 fn spec(pool_id: &str, log: &std::path::Path) -> FunctionSpec {

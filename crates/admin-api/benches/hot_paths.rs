@@ -17,7 +17,7 @@ use lambda_http::request::LambdaRequest;
 use std::hint::black_box;
 
 fn claims(c: &mut Criterion) {
-    let event: serde_json::Value = serde_json::from_str(common::SAMPLE_EVENT).unwrap();
+    let event = test_support::sample_event();
     let claims = event["requestContext"]["authorizer"]["claims"].as_object().unwrap().clone();
     c.bench_function("claims", |b| b.iter(|| Caller::from_claims(black_box(&claims))));
 }

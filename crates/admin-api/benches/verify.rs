@@ -10,22 +10,10 @@ use std::time::{Duration, Instant};
 
 use admin_api::{AppState, Config, router};
 use aws_sdk_cognitoidentityprovider::Client;
-use aws_sdk_cognitoidentityprovider::config::{BehaviorVersion, Credentials, Region};
 use aws_sdk_cognitoidentityprovider::types::{AuthFlowType, ExplicitAuthFlowsType, MessageActionType};
 use lambda_http::tower::ServiceExt;
 
-const SAMPLE_EVENT: &str = include_str!("../tests/fixtures/apigw-rest-cognito-event.json");
 const PASSWORD: &str = "Passw0rd!-long";
-
-fn cognito(endpoint: &str) -> Client {
-    let config = aws_sdk_cognitoidentityprovider::Config::builder()
-        .behavior_version(BehaviorVersion::latest())
-        .region(Region::new("us-east-1"))
-        .endpoint_url(endpoint)
-        .credentials_provider(Credentials::new("bench", "bench", None, None, "bench"))
-        .build();
-    Client::from_conf(config)
-}
 
 /// A pool with an administrator, signed in: the pool id and the event their `listUsers` request makes.
 async fn setup(cognito: &Client) -> (String, serde_json::Value) {
@@ -61,7 +49,7 @@ async fn setup(cognito: &Client) -> (String, serde_json::Value) {
     let user = cognito.admin_get_user().user_pool_id(&pool).username("admin").send().await.unwrap();
     let sub = user.user_attributes().iter().find(|a| a.name() == "sub").unwrap().value().unwrap().to_owned();
 
-    let mut event: serde_json::Value = serde_json::from_str(SAMPLE_EVENT).unwrap();
+    let mut event = test_support::sample_event();
     event["httpMethod"] = "GET".into();
     event["path"] = "/listUsers".into();
     event["queryStringParameters"] = serde_json::json!({"limit": "1"});
@@ -79,12 +67,9 @@ async fn setup(cognito: &Client) -> (String, serde_json::Value) {
 fn main() {
     let benchmarking = std::env::args().any(|a| a == "--bench");
     let (warmup, iterations) = if benchmarking { (50, 500) } else { (2, 5) };
-    let Ok(endpoint) = std::env::var("MOTO_ENDPOINT") else {
-        panic!("MOTO_ENDPOINT is not set: this bench calls Cognito on moto (`cargo xtask test` starts one)");
-    };
     let runtime = tokio::runtime::Builder::new_multi_thread().worker_threads(2).enable_all().build().unwrap();
     runtime.block_on(async {
-        let cognito = cognito(&endpoint);
+        let cognito = test_support::cognito();
         let (pool, event) = setup(&cognito).await;
         let mut p50 = Vec::new();
         for (verify, calls) in [("off", 1), ("always", 3)] {

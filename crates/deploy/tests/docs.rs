@@ -72,7 +72,7 @@ fn the_default_configs_comment_names_every_extra_action() {
     }
     for word in &named {
         assert!(
-            ACTIONS.iter().any(|a| &a.name == word),
+            ACTIONS.iter().any(|a| a.name == word),
             "the default config's comment names `{word}`, which is no action"
         );
     }

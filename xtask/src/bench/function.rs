@@ -11,7 +11,7 @@ use super::{Args, Row, bench_dir, memory_kb, percentile, summary};
 use crate::error::Error;
 use crate::project::{self, progress};
 
-const SAMPLE_EVENT: &str = include_str!("../../../crates/admin-api/tests/fixtures/apigw-rest-cognito-event.json");
+const SAMPLE_EVENT: &str = include_str!("../../../crates/test-support/fixtures/apigw-rest-cognito-event.json");
 
 fn event(groups: &str) -> Value {
     let mut event: Value = serde_json::from_str(SAMPLE_EVENT).unwrap_or_default();

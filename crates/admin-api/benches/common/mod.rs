@@ -4,18 +4,13 @@
 #![allow(dead_code, clippy::unwrap_used)]
 
 use admin_api::{AppState, Config, logging, router};
-use aws_sdk_cognitoidentityprovider::config::{BehaviorVersion, Credentials, Region};
 use lambda_http::request::LambdaRequest;
 use lambda_http::tower::ServiceExt;
 use lambda_http::{Adapter, Context, LambdaEvent};
 
-pub const SAMPLE_EVENT: &str = include_str!("../../tests/fixtures/apigw-rest-cognito-event.json");
-
 /// The sample event with `cognito:groups` set to `groups`, as bytes.
 pub fn event(groups: &str) -> Vec<u8> {
-    let mut event: serde_json::Value = serde_json::from_str(SAMPLE_EVENT).unwrap();
-    event["requestContext"]["authorizer"]["claims"]["cognito:groups"] = groups.into();
-    serde_json::to_vec(&event).unwrap()
+    serde_json::to_vec(&test_support::sample_event_for(groups)).unwrap()
 }
 
 /// The router with the configuration a deployment gives it. The Cognito client points at a closed port: the
@@ -29,13 +24,7 @@ pub fn app() -> axum::Router {
         _ => None,
     })
     .unwrap();
-    let sdk = aws_sdk_cognitoidentityprovider::Config::builder()
-        .behavior_version(BehaviorVersion::latest())
-        .region(Region::new("us-east-1"))
-        .endpoint_url("http://127.0.0.1:9")
-        .credentials_provider(Credentials::new("bench", "bench", None, None, "bench"))
-        .build();
-    router(AppState::new(config, aws_sdk_cognitoidentityprovider::Client::from_conf(sdk)))
+    router(AppState::new(config, test_support::cognito_at("http://127.0.0.1:9")))
 }
 
 /// The request log is written as in Lambda (one JSON line per request), to a sink.

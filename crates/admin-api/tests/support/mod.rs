@@ -2,11 +2,8 @@
 //! (built from a sample event) sent through the real router.
 #![allow(dead_code, clippy::unwrap_used)]
 
-use std::sync::atomic::{AtomicU32, Ordering};
-
 use admin_api::{AppState, Config, router};
 use aws_sdk_cognitoidentityprovider::Client;
-use aws_sdk_cognitoidentityprovider::config::{BehaviorVersion, Credentials, Region};
 use aws_sdk_cognitoidentityprovider::operation::create_user_pool::builders::CreateUserPoolFluentBuilder;
 use aws_sdk_cognitoidentityprovider::types::{AliasAttributeType, UsernameAttributeType};
 use axum::Router;
@@ -14,38 +11,8 @@ use axum::http::{HeaderMap, StatusCode};
 use serde_json::{Value, json};
 use tower::ServiceExt;
 
-pub const SAMPLE_EVENT: &str = include_str!("../fixtures/apigw-rest-cognito-event.json");
-pub const REGION: &str = "us-east-1";
+pub use test_support::{cognito_at as cognito_client, moto_endpoint, unique};
 pub const FORBIDDEN: &str = "User does not have permissions to perform administrative tasks";
-
-/// The moto endpoint, from `MOTO_ENDPOINT`. Tests fail (never skip) when it is missing.
-pub fn moto_endpoint() -> String {
-    std::env::var("MOTO_ENDPOINT").unwrap_or_else(|_| {
-        panic!(
-            "MOTO_ENDPOINT is not set: these tests call Cognito on moto. Run them with `cargo xtask test`, which \
-             installs and starts moto, or start moto yourself (`.admin-queries/moto/bin/moto_server -H 127.0.0.1 \
-             -p 5000`) and set MOTO_ENDPOINT=http://127.0.0.1:5000"
-        )
-    })
-}
-
-/// A Cognito client for `endpoint`, with moto's dummy credentials.
-pub fn cognito_client(endpoint: &str) -> Client {
-    let config = aws_sdk_cognitoidentityprovider::Config::builder()
-        .behavior_version(BehaviorVersion::latest())
-        .region(Region::new(REGION))
-        .endpoint_url(endpoint)
-        .credentials_provider(Credentials::new("testing", "testing", None, None, "tests"))
-        .build();
-    Client::from_conf(config)
-}
-
-static COUNTER: AtomicU32 = AtomicU32::new(0);
-
-/// A unique name for this test process.
-pub fn unique(prefix: &str) -> String {
-    format!("{prefix}-{}-{}", std::process::id(), COUNTER.fetch_add(1, Ordering::Relaxed))
-}
 
 /// A fresh user pool on moto with an `Admins` and an `Editors` group, and the router serving it.
 pub struct Pool {
@@ -244,7 +211,7 @@ pub struct Event(pub Value);
 
 impl Event {
     fn new(method: &str, path: &str) -> Self {
-        let mut event: Value = serde_json::from_str(SAMPLE_EVENT).unwrap();
+        let mut event = test_support::sample_event();
         event["httpMethod"] = json!(method);
         event["requestContext"]["httpMethod"] = json!(method);
         event["path"] = json!(path);
