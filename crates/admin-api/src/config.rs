@@ -62,6 +62,54 @@ impl std::fmt::Display for VerifyCaller {
     }
 }
 
+/// `AWS_LAMBDA_HTTP_IGNORE_STAGE_IN_PATH`: `lambda_http` matches routes without the stage (`/listUsers`, not
+/// `/dev/listUsers`), as the router expects.
+pub const ENV_IGNORE_STAGE: &str = "AWS_LAMBDA_HTTP_IGNORE_STAGE_IN_PATH";
+
+/// The function's environment as its deployers write it: the one place that knows the variables' names and how each
+/// value is spelled. [`Config::from_lookup`] reads what [`FunctionEnv::variables`] writes. The pool id is apart,
+/// since each deployer knows it in its own way (a CloudFormation reference, a pool on moto): `USERPOOL`
+/// ([`ENV_USER_POOL`]).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FunctionEnv {
+    /// The administering group; `None`: any signed-in user.
+    pub group: Option<String>,
+    /// `*`, or the origins browsers may call from.
+    pub cors_origins: Vec<String>,
+    /// The actions served, by name.
+    pub actions: Vec<String>,
+    /// Per action, the groups that may call it.
+    pub access_rules: BTreeMap<String, Vec<String>>,
+    pub verify_caller: VerifyCaller,
+}
+
+impl FunctionEnv {
+    /// The variables, besides `USERPOOL`, in a stable order.
+    pub fn variables(&self) -> Vec<(&'static str, String)> {
+        let mut vars = vec![
+            (ENV_GROUP, self.group.clone().unwrap_or_else(|| "NONE".to_owned())),
+            (ENV_CORS_ORIGINS, self.cors_origins.join(",")),
+            (ENV_ACTIONS, self.actions.join(",")),
+            (ENV_VERIFY_CALLER, self.verify_caller.as_str().to_owned()),
+            (ENV_IGNORE_STAGE, "true".to_owned()),
+        ];
+        if !self.access_rules.is_empty() {
+            // A map of strings to lists of strings always serialises.
+            let rules = serde_json::to_string(&self.access_rules).unwrap_or_else(|_| unreachable!());
+            vars.push((ENV_ACCESS_RULES, rules));
+        }
+        vars
+    }
+
+    /// Every variable, `USERPOOL` first, as owned pairs for a process or a template.
+    pub fn with_pool(&self, user_pool_id: &str) -> Vec<(String, String)> {
+        std::iter::once((ENV_USER_POOL, user_pool_id.to_owned()))
+            .chain(self.variables())
+            .map(|(k, v)| (k.to_owned(), v))
+            .collect()
+    }
+}
+
 /// What the function needs to know besides the request.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Config {
@@ -221,6 +269,31 @@ mod tests {
     fn env(pairs: &[(&str, &str)]) -> impl Fn(&str) -> Option<String> {
         let pairs: Vec<(String, String)> = pairs.iter().map(|(k, v)| ((*k).to_owned(), (*v).to_owned())).collect();
         move |name| pairs.iter().find(|(k, _)| k == name).map(|(_, v)| v.clone())
+    }
+
+    #[test]
+    fn what_the_deployers_write_is_what_the_function_reads() {
+        let written = FunctionEnv {
+            group: Some("Admins".into()),
+            cors_origins: vec!["https://a.example".into(), "https://b.example".into()],
+            actions: vec!["listUsers".into(), "getUser".into()],
+            access_rules: BTreeMap::from([("listUsers".to_owned(), vec!["Admins".to_owned(), "Support".to_owned()])]),
+            verify_caller: VerifyCaller::Mutations,
+        };
+        let vars = written.with_pool("us-east-1_abc");
+        let read = Config::from_lookup(|name| vars.iter().find(|(k, _)| k == name).map(|(_, v)| v.clone())).unwrap();
+        assert_eq!(read.user_pool_id, "us-east-1_abc");
+        assert_eq!(read.admin_group.as_deref(), Some("Admins"));
+        assert_eq!(read.cors, CorsOrigins::List(written.cors_origins.clone()));
+        assert_eq!(read.actions.iter().map(|a| a.name).collect::<Vec<_>>(), written.actions);
+        assert_eq!(read.rules.get("listUsers"), written.access_rules.get("listUsers"));
+        assert_eq!(read.verify_caller, VerifyCaller::Mutations);
+        assert!(vars.contains(&(ENV_IGNORE_STAGE.to_owned(), "true".to_owned())));
+
+        let open = FunctionEnv { group: None, cors_origins: vec!["*".into()], ..written };
+        let vars = open.with_pool("us-east-1_abc");
+        let read = Config::from_lookup(|name| vars.iter().find(|(k, _)| k == name).map(|(_, v)| v.clone())).unwrap();
+        assert_eq!((read.admin_group, read.cors), (None, CorsOrigins::Any));
     }
 
     #[test]
