@@ -3,7 +3,8 @@
 use aws_sdk_cognitoidentityprovider::error::{ProvideErrorMetadata, SdkError};
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
-use serde_json::json;
+
+use crate::shapes::ErrorBody;
 
 /// The message Amplify answers when the caller is not in the administering group.
 pub const FORBIDDEN_MESSAGE: &str = "User does not have permissions to perform administrative tasks";
@@ -65,10 +66,12 @@ impl ApiError {
         let body = match &self {
             Self::Internal(detail) => {
                 tracing::error!(request_id, error = %detail, "internal error");
-                json!({ "message": "Internal error", "requestId": request_id })
+                ErrorBody { message: "Internal error".to_owned(), code: None, request_id: Some(request_id.to_owned()) }
             }
-            Self::Cognito { code, message, .. } => json!({ "message": message, "code": code }),
-            other => json!({ "message": other.to_string() }),
+            Self::Cognito { code, message, .. } => {
+                ErrorBody { message: message.clone(), code: Some(code.clone()), request_id: None }
+            }
+            other => ErrorBody { message: other.to_string(), code: None, request_id: None },
         };
         let mut response = (status, axum::Json(body)).into_response();
         let headers = response.headers_mut();

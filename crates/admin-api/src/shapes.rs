@@ -22,6 +22,7 @@ fn time(t: Option<&DateTime>) -> Option<String> {
 }
 
 #[derive(Debug, Serialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "PascalCase")]
 pub struct Attribute {
     pub name: String,
@@ -36,6 +37,7 @@ fn attributes(list: Option<&Vec<AttributeType>>) -> Option<Vec<Attribute>> {
 }
 
 #[derive(Debug, Serialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "PascalCase")]
 pub struct MfaOption {
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -57,6 +59,7 @@ fn mfa_options(list: Option<&Vec<MfaOptionType>>) -> Option<Vec<MfaOption>> {
 
 /// A user as ListUsers and ListUsersInGroup return it.
 #[derive(Debug, Serialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema), schemars(rename = "ListedUser"))]
 #[serde(rename_all = "PascalCase")]
 pub struct User {
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -64,8 +67,10 @@ pub struct User {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub attributes: Option<Vec<Attribute>>,
     #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "schema", schemars(extend("format" = "date-time")))]
     pub user_create_date: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "schema", schemars(extend("format" = "date-time")))]
     pub user_last_modified_date: Option<String>,
     pub enabled: bool,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -90,14 +95,17 @@ impl From<&UserType> for User {
 
 /// The AdminGetUser output.
 #[derive(Debug, Serialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema), schemars(rename = "User"))]
 #[serde(rename_all = "PascalCase")]
 pub struct GetUser {
     pub username: String,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub user_attributes: Option<Vec<Attribute>>,
     #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "schema", schemars(extend("format" = "date-time")))]
     pub user_create_date: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "schema", schemars(extend("format" = "date-time")))]
     pub user_last_modified_date: Option<String>,
     pub enabled: bool,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -128,6 +136,7 @@ impl From<&AdminGetUserOutput> for GetUser {
 
 /// A group with every field, as ListGroups returns it.
 #[derive(Debug, Serialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "PascalCase")]
 pub struct Group {
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -141,8 +150,10 @@ pub struct Group {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub precedence: Option<i32>,
     #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "schema", schemars(extend("format" = "date-time")))]
     pub last_modified_date: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "schema", schemars(extend("format" = "date-time")))]
     pub creation_date: Option<String>,
 }
 
@@ -162,6 +173,7 @@ impl From<&GroupType> for Group {
 
 /// A group cut down to what Amplify's listGroupsForUser returns.
 #[derive(Debug, Serialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "PascalCase")]
 pub struct GroupSummary {
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -178,20 +190,51 @@ impl From<&GroupType> for GroupSummary {
 
 /// `{"Users": [...], "NextToken": "..."}`.
 #[derive(Debug, Serialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "PascalCase")]
 pub struct UserPage {
     pub users: Vec<User>,
+    /// Pass it as `token` for the next page; absent on the last page.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub next_token: Option<String>,
 }
 
 /// `{"Groups": [...], "NextToken": "..."}`.
 #[derive(Debug, Serialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema), schemars(rename = "{G}Page"))]
 #[serde(rename_all = "PascalCase")]
 pub struct GroupPage<G> {
     pub groups: Vec<G>,
+    /// Pass it as `token` for the next page; absent on the last page.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub next_token: Option<String>,
+}
+
+/// What an action that changes something answers: `{"message": "..."}`, in Amplify's wording.
+#[derive(Debug, Serialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+pub struct Message {
+    pub message: String,
+}
+
+/// What createUser answers: a message and the user as Cognito made them.
+#[derive(Debug, Serialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+pub struct CreatedUser {
+    pub message: String,
+    #[serde(rename = "User")]
+    pub user: User,
+}
+
+/// Every error's body: the message, Cognito's exception name when Cognito refused, and the request id of a 500.
+#[derive(Debug, Serialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema), schemars(rename = "Error"))]
+pub struct ErrorBody {
+    pub message: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub code: Option<String>,
+    #[serde(rename = "requestId", skip_serializing_if = "Option::is_none")]
+    pub request_id: Option<String>,
 }
 
 #[cfg(test)]

@@ -3,6 +3,9 @@
 
 use admin_api::actions::{Action, Input, Kind, SEARCHABLE, Shape, Verb};
 use admin_api::input::{DEFAULT_LIMIT, MAX_LIMIT, TOKEN_RULE, TextRule, text_rule};
+use admin_api::shapes;
+use schemars::Schema;
+use schemars::generate::{SchemaGenerator, SchemaSettings};
 use serde_json::{Map, Value, json};
 
 use crate::config::{Config, TokenKind};
@@ -41,24 +44,66 @@ fn input_schema(input: &Input) -> Value {
     schema
 }
 
-fn shape_ref(shape: Shape) -> Value {
-    let name = match shape {
-        Shape::Message => "Message",
-        Shape::User => "User",
-        Shape::UserPage => "UserPage",
-        Shape::Group => "Group",
-        Shape::GroupPage => "GroupPage",
-        Shape::GroupSummaryPage => "GroupSummaryPage",
-        Shape::CreatedUser => "CreatedUser",
+/// The schema of what a 200 of `shape` answers: a reference to the shape's schema, generated from the struct the
+/// function serialises (`admin_api::shapes`), so that the document cannot drift from the function.
+fn shape_ref(generator: &mut SchemaGenerator, shape: Shape) -> Value {
+    let schema = match shape {
+        Shape::Message => generator.subschema_for::<shapes::Message>(),
+        Shape::User => generator.subschema_for::<shapes::GetUser>(),
+        Shape::UserPage => generator.subschema_for::<shapes::UserPage>(),
+        Shape::Group => generator.subschema_for::<shapes::Group>(),
+        Shape::GroupPage => generator.subschema_for::<shapes::GroupPage<shapes::Group>>(),
+        Shape::GroupSummaryPage => generator.subschema_for::<shapes::GroupPage<shapes::GroupSummary>>(),
+        Shape::CreatedUser => generator.subschema_for::<shapes::CreatedUser>(),
     };
-    json!({ "$ref": format!("#/components/schemas/{name}") })
+    schema.to_value()
 }
+
+/// Schemas as OpenAPI 3.1 reads them (JSON Schema 2020-12) under `components/schemas`; an absent member is left
+/// out, never `null` (every optional member of the shapes is skipped when `None`), and no object carries members
+/// its struct does not have.
+fn generator() -> SchemaGenerator {
+    let mut settings = SchemaSettings::draft2020_12();
+    settings.definitions_path = "/components/schemas".into();
+    settings.meta_schema = None;
+    settings.transforms.push(Box::new(|schema: &mut Schema| tighten(schema)));
+    SchemaGenerator::new(settings)
+}
+
+/// Through the whole schema: `additionalProperties: false` on every object with properties, and no `null` where
+/// an `Option` allowed one.
+fn tighten(schema: &mut Schema) {
+    if schema.get("properties").is_some() && schema.get("additionalProperties").is_none() {
+        schema.insert("additionalProperties".to_owned(), Value::Bool(false));
+    }
+    if let Some(Value::Array(types)) = schema.get_mut("type") {
+        types.retain(|t| t != "null");
+        if let [only] = types.as_slice() {
+            let only = only.clone();
+            schema.insert("type".to_owned(), only);
+        }
+    }
+    let any_of_null = schema.get("anyOf").and_then(Value::as_array).and_then(|options| match options.as_slice() {
+        [kept, null] | [null, kept] if null.get("type").and_then(Value::as_str) == Some("null") => Some(kept.clone()),
+        _ => None,
+    });
+    if let Some(Value::Object(kept)) = any_of_null {
+        schema.remove("anyOf");
+        for (key, value) in kept {
+            schema.insert(key, value);
+        }
+    }
+    schemars::transform::transform_subschemas(&mut tighten, schema);
+}
+
+/// Where the error body's schema is: every error response refers to it.
+const ERROR_REF: &str = "#/components/schemas/Error";
 
 fn error(description: &str) -> Value {
-    json!({ "description": description, "content": { "application/json": { "schema": { "$ref": "#/components/schemas/Error" } } } })
+    json!({ "description": description, "content": { "application/json": { "schema": { "$ref": ERROR_REF } } } })
 }
 
-fn operation(action: &Action) -> Value {
+fn operation(generator: &mut SchemaGenerator, action: &Action) -> Value {
     let mut throttled = error("Cognito is throttling; retry after the Retry-After header's seconds");
     throttled["headers"] =
         json!({ "Retry-After": { "required": true, "schema": { "type": "string", "pattern": "^[0-9]+$" } } });
@@ -67,7 +112,7 @@ fn operation(action: &Action) -> Value {
         "summary": action.summary,
         "x-iam-action": action.iam_action,
         "responses": {
-            "200": { "description": "Success", "content": { "application/json": { "schema": shape_ref(action.response) } } },
+            "200": { "description": "Success", "content": { "application/json": { "schema": shape_ref(generator, action.response) } } },
             "400": error("A missing or invalid input, or Cognito refused the request (`code` names its exception)"),
             "401": error("No valid token (the authorizer), or Cognito says the caller is disabled, signed out or gone"),
             "403": error("The caller is not in a group that may call this action"),
@@ -110,13 +155,16 @@ fn operation(action: &Action) -> Value {
 
 /// The document for the actions `config` enables.
 pub fn document(config: &Config) -> Value {
+    let mut generator = generator();
+    // Every error response refers to ERROR_REF: the error body's schema, named `Error`.
+    generator.subschema_for::<shapes::ErrorBody>();
     let mut paths = Map::new();
     for action in config.enabled_actions() {
         let method = match action.verb {
             Verb::Get => "get",
             Verb::Post => "post",
         };
-        paths.insert(format!("/{}", action.name), json!({ method: operation(action) }));
+        paths.insert(format!("/{}", action.name), json!({ method: operation(&mut generator, action) }));
     }
     let token = match config.admin_api.token {
         TokenKind::Access => "a Cognito access token with the scope aws.cognito.signin.user.admin",
@@ -125,45 +173,8 @@ pub fn document(config: &Config) -> Value {
     let attribute_input = json!({ "type": "object", "properties": {
         "Name": { "type": "string", "minLength": 1 }, "Value": { "type": "string" },
     }, "required": ["Name", "Value"] });
-    let attribute = json!({ "type": "object", "properties": {
-        "Name": { "type": "string" }, "Value": { "type": "string" },
-    }, "required": ["Name"], "additionalProperties": false });
-    let date = json!({ "type": "string", "format": "date-time" });
-    let attributes = json!({ "type": "array", "items": { "$ref": "#/components/schemas/Attribute" } });
-    let mfa_options = json!({ "type": "array", "items": { "type": "object", "properties": {
-        "DeliveryMedium": { "type": "string" }, "AttributeName": { "type": "string" },
-    }, "additionalProperties": false } });
-    let user = json!({ "type": "object", "properties": {
-        "Username": { "type": "string" },
-        "Attributes": attributes,
-        "UserCreateDate": date,
-        "UserLastModifiedDate": date,
-        "Enabled": { "type": "boolean" },
-        "UserStatus": { "type": "string" },
-        "MFAOptions": mfa_options,
-    }, "required": ["Enabled"], "additionalProperties": false });
-    let get_user = json!({ "type": "object", "properties": {
-        "Username": { "type": "string" },
-        "UserAttributes": attributes,
-        "UserCreateDate": date,
-        "UserLastModifiedDate": date,
-        "Enabled": { "type": "boolean" },
-        "UserStatus": { "type": "string" },
-        "MFAOptions": mfa_options,
-        "PreferredMfaSetting": { "type": "string" },
-        "UserMFASettingList": { "type": "array", "items": { "type": "string" } },
-    }, "required": ["Username", "Enabled"], "additionalProperties": false });
-    let group = json!({ "type": "object", "properties": {
-        "GroupName": { "type": "string" }, "UserPoolId": { "type": "string" }, "Description": { "type": "string" },
-        "RoleArn": { "type": "string" }, "Precedence": { "type": "integer" },
-        "LastModifiedDate": date, "CreationDate": date,
-    }, "additionalProperties": false });
-    let page = |items: &str, schema: &str| {
-        json!({ "type": "object", "properties": {
-        items: { "type": "array", "items": { "$ref": format!("#/components/schemas/{schema}") } },
-        "NextToken": { "type": "string", "description": "Pass it as `token` for the next page; absent on the last page" },
-    }, "required": [items], "additionalProperties": false })
-    };
+    let mut schemas: Map<String, Value> = generator.take_definitions(true).into_iter().collect();
+    schemas.insert("AttributeInput".to_owned(), attribute_input);
     json!({
         "openapi": "3.1.0",
         "info": {
@@ -180,26 +191,7 @@ pub fn document(config: &Config) -> Value {
                 "name": "Authorization",
                 "description": format!("{token}, raw or after `Bearer `, verified by API Gateway's Cognito user-pool authorizer"),
             }},
-            "schemas": {
-                "Message": { "type": "object", "properties": { "message": { "type": "string" } }, "required": ["message"], "additionalProperties": false },
-                "Error": { "type": "object", "properties": {
-                    "message": { "type": "string" }, "code": { "type": "string" }, "requestId": { "type": "string" },
-                }, "required": ["message"], "additionalProperties": false },
-                "Attribute": attribute,
-                "AttributeInput": attribute_input,
-                "ListedUser": user,
-                "User": get_user,
-                "CreatedUser": { "type": "object", "properties": {
-                    "message": { "type": "string" }, "User": { "$ref": "#/components/schemas/ListedUser" },
-                }, "required": ["message", "User"], "additionalProperties": false },
-                "UserPage": page("Users", "ListedUser"),
-                "Group": group,
-                "GroupPage": page("Groups", "Group"),
-                "GroupSummary": { "type": "object", "properties": {
-                    "GroupName": { "type": "string" }, "Description": { "type": "string" },
-                }, "additionalProperties": false },
-                "GroupSummaryPage": page("Groups", "GroupSummary"),
-            },
+            "schemas": schemas,
         },
     })
 }

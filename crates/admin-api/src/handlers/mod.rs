@@ -81,7 +81,7 @@ pub fn of(action: &Action) -> Option<Handler> {
 }
 
 pub(crate) fn message(text: String) -> Value {
-    json!({ "message": text })
+    json!(crate::shapes::Message { message: text })
 }
 
 pub(crate) fn to_json(value: impl Serialize) -> Result<Value, ApiError> {

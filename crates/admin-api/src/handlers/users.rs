@@ -1,7 +1,7 @@
 //! The handlers of the actions on users.
 
 use aws_sdk_cognitoidentityprovider::types::{AttributeType, MessageActionType};
-use serde_json::{Value, json};
+use serde_json::Value;
 
 use super::filter::filter;
 use super::guards::{enable, guard_last_admin, target_other_than_caller};
@@ -124,7 +124,8 @@ pub(crate) async fn create_user(call: Call) -> Result<Value, ApiError> {
         .send()
         .await?;
     let user = created.user().map(shapes::User::from);
-    Ok(json!({ "message": format!("Created {username}"), "User": to_json(user)? }))
+    let user = user.ok_or_else(|| ApiError::Internal("AdminCreateUser answered no user".to_owned()))?;
+    to_json(shapes::CreatedUser { message: format!("Created {username}"), user })
 }
 
 /// Deletes a user. A member of the administering group is disabled first and the group checked again, since a
