@@ -52,12 +52,13 @@ pub fn outputs_dir(env: &str) -> PathBuf {
     project_dir().join("outputs").join(env)
 }
 
-/// The project's config, validated, and the environment `env` of it.
+/// The project's config, validated, as the environment `env` sees it, and that environment.
 pub fn load(env: &str) -> Result<(Config, Environment), Error> {
     let path = project_dir().join(deploy::config::FILE_NAME);
     let config = Config::load(&path)?;
     let environment = config.environment(env, &path.display().to_string())?;
-    Ok((config, environment))
+    // The settings as this environment has them (its own self sign-up, MFA, token lifetimes, stage, ...).
+    Ok((config.for_environment(&environment), environment))
 }
 
 /// The cargo that runs us.
