@@ -1,26 +1,12 @@
-//! Support for the end-to-end tests in `tests/`: where the built binaries are, and moto.
+//! Support for the end-to-end tests in `tests/`: where the built binaries are, the command line, HTTP, and moto
+//! (from `test-support`, with unique names, projects' configs and the function spec).
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 use std::path::PathBuf;
 
 use aws_sdk_cognitoidentityprovider::Client;
 
-pub use local_cloud::cognito::LOCAL_REGION as REGION;
-
-/// The moto endpoint, from `MOTO_ENDPOINT`. Tests fail (never skip) when it is missing.
-pub fn moto_endpoint() -> String {
-    std::env::var("MOTO_ENDPOINT").unwrap_or_else(|_| {
-        panic!(
-            "MOTO_ENDPOINT is not set: these tests call Cognito on moto. Run them with `cargo xtask test`, which \
-             installs and starts moto, or start moto yourself and set MOTO_ENDPOINT=http://127.0.0.1:<port>"
-        )
-    })
-}
-
-/// A Cognito client for the tests' moto.
-pub fn cognito() -> Client {
-    local_cloud::cognito::local_client(&moto_endpoint())
-}
+pub use test_support::{ProjectConfig, REGION, cognito, moto_endpoint, temp_dir, unique};
 
 /// A binary of the workspace, built by the same `cargo test --workspace` run (`target/<profile>/<name>`).
 pub fn workspace_binary(name: &str) -> PathBuf {
@@ -35,22 +21,9 @@ pub fn workspace_binary(name: &str) -> PathBuf {
     path
 }
 
-/// A fresh directory under the system temp dir.
-pub fn temp_dir(prefix: &str) -> PathBuf {
-    let dir = std::env::temp_dir().join(format!("{prefix}-{}-{}", std::process::id(), unique()));
-    std::fs::create_dir_all(&dir).unwrap();
-    dir
-}
-
-fn unique() -> u64 {
-    use std::sync::atomic::{AtomicU64, Ordering};
-    static N: AtomicU64 = AtomicU64::new(0);
-    N.fetch_add(1, Ordering::Relaxed)
-}
-
 /// A user pool on moto with an `Admins` group and a user `bob`; returns its id.
 pub async fn pool_with_bob(cognito: &Client) -> String {
-    let pool = cognito.create_user_pool().pool_name(format!("e2e-{}-{}", std::process::id(), unique())).send().await;
+    let pool = cognito.create_user_pool().pool_name(unique("e2e")).send().await;
     let pool = pool.unwrap_or_else(|e| panic!("could not create a pool on moto at {}: {e:?}", moto_endpoint()));
     let id = pool.user_pool().unwrap().id().unwrap().to_owned();
     cognito.create_group().user_pool_id(&id).group_name("Admins").send().await.unwrap();
@@ -64,14 +37,7 @@ pub const PASSWORD: &str = "Correct-Horse-9-battery";
 /// A project directory of its own for an end-to-end test: `admin-queries.toml` with the `Admins` and `Editors`
 /// groups, the API restricted to `Admins`, access tokens and any origin.
 pub fn project_with_two_groups(name: &str) -> PathBuf {
-    let project = temp_dir(name);
-    let config = format!(
-        "project = \"{name}\"\n\n[user_pool]\ngroups = [{{ name = \"Admins\", precedence = 1 }}, \
-         {{ name = \"Editors\", precedence = 2 }}]\n\n[admin_api]\nrestrict_to_group = \"Admins\"\n\
-         token = \"access\"\ncors_origins = [\"*\"]\n"
-    );
-    std::fs::write(project.join("admin-queries.toml"), config).unwrap();
-    project
+    ProjectConfig::new(name).group("Editors", 2).token("access").any_origin().project_dir(name)
 }
 
 /// The workspace root.

@@ -4,20 +4,22 @@
 
 use std::path::Path;
 
-use e2e::{Answer, PASSWORD, http, temp_dir, xtask_ok};
+use e2e::{Answer, PASSWORD, ProjectConfig, http, xtask_ok};
 use local_cloud::cognito::local_client as cognito;
 use serde_json::{Value, json};
 
 fn project(name: &str) -> std::path::PathBuf {
-    let project = temp_dir(name);
-    let config = format!(
-        "project = \"{name}\"\n\n[user_pool]\nusername_attributes = [\"email\"]\ngroups = [{{ name = \"Admins\", \
-         precedence = 1 }}]\n\n[admin_api]\nrestrict_to_group = \"Admins\"\ntoken = \"access\"\n\
-         actions = [\"listUsers\", \"getUser\", \"disableUser\", \"enableUser\", \"addUserToGroup\", \
-         \"removeUserFromGroup\", \"deleteUser\", \"signUserOut\"]\n"
-    );
-    std::fs::write(project.join("admin-queries.toml"), config).unwrap();
-    project
+    let actions = [
+        "listUsers",
+        "getUser",
+        "disableUser",
+        "enableUser",
+        "addUserToGroup",
+        "removeUserFromGroup",
+        "deleteUser",
+        "signUserOut",
+    ];
+    ProjectConfig::new(name).sign_in_by_email().token("access").actions(actions).project_dir(name)
 }
 
 fn token(project: &Path, user: &str) -> String {

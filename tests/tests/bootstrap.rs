@@ -4,37 +4,24 @@
 
 use std::time::Duration;
 
-use e2e::{REGION, cognito, moto_endpoint, pool_with_bob, temp_dir, workspace_binary};
+use e2e::{cognito, pool_with_bob, temp_dir, workspace_binary};
 use local_gateway::runtime_api::{FunctionPool, FunctionSpec, InvokeError};
 use serde_json::{Value, json};
+use test_support::bootstrap_on_moto;
 
-const SAMPLE_EVENT: &str = include_str!("../../crates/test-support/fixtures/apigw-rest-cognito-event.json");
 const SAMPLE_TOKEN: &str = "eyJraWQiOiJLTzRVMWZs.eyJzdWIiOiI3YzQ.SIGNATURE-OF-A-REAL-TOKEN";
 
 fn spec(pool_id: &str, log: &std::path::Path) -> FunctionSpec {
     FunctionSpec {
-        binary: workspace_binary("bootstrap"),
-        env: vec![
-            ("USERPOOL".into(), pool_id.into()),
-            ("GROUP".into(), "Admins".into()),
-            ("AWS_LAMBDA_HTTP_IGNORE_STAGE_IN_PATH".into(), "true".into()),
-            ("AWS_ENDPOINT_URL".into(), moto_endpoint()),
-            ("AWS_ACCESS_KEY_ID".into(), "testing".into()),
-            ("AWS_SECRET_ACCESS_KEY".into(), "testing".into()),
-        ],
         function_name: "admin-queries-e2e".into(),
-        memory_mb: 128,
-        timeout: Duration::from_secs(10),
-        region: REGION.into(),
         log_file: Some(log.to_owned()),
+        ..bootstrap_on_moto(workspace_binary("bootstrap"), pool_id)
     }
 }
 
 /// The sample event for `GET /dev/listUsers`, from a caller in `groups`.
 fn list_users_event(groups: &str) -> Value {
-    let mut event: Value = serde_json::from_str(SAMPLE_EVENT).unwrap();
-    event["requestContext"]["authorizer"]["claims"]["cognito:groups"] = json!(groups);
-    event
+    test_support::sample_event_for(groups)
 }
 
 #[tokio::test]

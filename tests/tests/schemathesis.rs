@@ -7,7 +7,7 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
-use e2e::{PASSWORD, http, temp_dir, workspace_root, xtask, xtask_ok};
+use e2e::{PASSWORD, ProjectConfig, http, workspace_root, xtask, xtask_ok};
 use serde_json::{Value, json};
 
 /// The schemathesis the test installs from PyPI, pinned.
@@ -66,16 +66,9 @@ impl Drop for Deployed {
 
 /// A project with every action of the table enabled, restricted to `Admins`, with access tokens.
 fn project_with_every_action() -> PathBuf {
-    let project = temp_dir("e2e-schemathesis");
-    let actions: Vec<String> = admin_api::actions::ACTIONS.iter().map(|a| format!("\"{}\"", a.name)).collect();
-    let config = format!(
-        "project = \"st\"\n\n[user_pool]\ngroups = [{{ name = \"Admins\", precedence = 1 }}, \
-         {{ name = \"Editors\", precedence = 2 }}]\n\n[admin_api]\nrestrict_to_group = \"Admins\"\n\
-         token = \"access\"\ncors_origins = [\"*\"]\nactions = [{}]\n",
-        actions.join(", ")
-    );
-    std::fs::write(project.join("admin-queries.toml"), config).unwrap();
-    project
+    let actions = admin_api::actions::ACTIONS.iter().map(|a| a.name);
+    let config = ProjectConfig::new("st").group("Editors", 2).token("access").any_origin().actions(actions);
+    config.project_dir("e2e-schemathesis")
 }
 
 /// Runs `command`, killing it after `limit`; returns whether it succeeded.

@@ -2,24 +2,14 @@
 #![allow(clippy::unwrap_used)]
 
 use aws_sdk_s3::Client;
-use aws_sdk_s3::config::{BehaviorVersion, Credentials, Region};
 use deploy::assets::{bucket_name, ensure_bucket, upload_once, zip_key};
 
 /// moto's account (its STS GetCallerIdentity answers this one).
 const ACCOUNT: &str = "123456789012";
 
 fn s3() -> Client {
-    let endpoint = std::env::var("MOTO_ENDPOINT").unwrap_or_else(|_| {
-        panic!("MOTO_ENDPOINT is not set: run the tests with `cargo xtask test`, which starts moto")
-    });
-    let config = aws_sdk_s3::Config::builder()
-        .behavior_version(BehaviorVersion::latest())
-        .region(Region::new("eu-west-1"))
-        .endpoint_url(endpoint)
-        .force_path_style(true)
-        .credentials_provider(Credentials::new("testing", "testing", None, None, "tests"))
-        .build();
-    Client::from_conf(config)
+    let moto = test_support::moto_config(&test_support::moto_endpoint(), "eu-west-1");
+    Client::from_conf(aws_sdk_s3::config::Builder::from(&moto).force_path_style(true).build())
 }
 
 #[tokio::test]
@@ -58,7 +48,7 @@ async fn the_bucket_is_made_once_hardened_and_zips_are_uploaded_once() {
 async fn a_zip_is_uploaded_once() {
     // A bucket without the TLS-only policy, since moto is reached over plain HTTP here.
     let s3 = s3();
-    let bucket = format!("upload-once-{}", std::process::id());
+    let bucket = test_support::unique("upload-once");
     let location = aws_sdk_s3::types::BucketLocationConstraint::from("eu-west-1");
     let configuration = aws_sdk_s3::types::CreateBucketConfiguration::builder().location_constraint(location).build();
     s3.create_bucket().bucket(&bucket).create_bucket_configuration(configuration).send().await.unwrap();

@@ -6,20 +6,10 @@
 use std::time::Duration;
 
 use aws_sdk_cloudformation::Client;
-use aws_sdk_cloudformation::config::{BehaviorVersion, Credentials, Region};
 use deploy::cloudformation::{Deleted, Deployer, Prepared, Report, plan_table};
 
 fn moto() -> Client {
-    let endpoint = std::env::var("MOTO_ENDPOINT").unwrap_or_else(|_| {
-        panic!("MOTO_ENDPOINT is not set: run the tests with `cargo xtask test`, which installs and starts moto")
-    });
-    let config = aws_sdk_cloudformation::Config::builder()
-        .behavior_version(BehaviorVersion::latest())
-        .region(Region::new("us-east-1"))
-        .endpoint_url(endpoint)
-        .credentials_provider(Credentials::new("testing", "testing", None, None, "tests"))
-        .build();
-    Client::from_conf(config)
+    Client::new(&test_support::moto_config(&test_support::moto_endpoint(), test_support::REGION))
 }
 
 fn template(queues: &[&str]) -> String {
@@ -55,7 +45,7 @@ async fn deploy(deployer: &Deployer, template: &str, lines: &mut Vec<String>) ->
 
 #[tokio::test]
 async fn create_update_no_change_outputs_and_delete() {
-    let stack = format!("deployer-test-{}", std::process::id());
+    let stack = test_support::unique("deployer-test");
     let deployer = deployer(&stack);
     assert_eq!(deployer.status().await.unwrap(), None);
     let mut lines = Vec::new();
@@ -93,7 +83,7 @@ async fn create_update_no_change_outputs_and_delete() {
 /// outputs are read from one made that way.
 #[tokio::test]
 async fn outputs_are_read_from_the_stack() {
-    let stack = format!("outputs-test-{}", std::process::id());
+    let stack = test_support::unique("outputs-test");
     let client = moto();
     client
         .create_stack()

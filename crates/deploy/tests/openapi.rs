@@ -8,12 +8,7 @@ use deploy::config::Config;
 use serde_json::{Value, json};
 
 fn document() -> Value {
-    let names: Vec<String> = ACTIONS.iter().map(|a| format!("\"{}\"", a.name)).collect();
-    let text = format!(
-        "project = \"myapp\"\n[user_pool]\ngroups = [{{ name = \"Admins\", precedence = 1 }}]\n[admin_api]\n\
-         restrict_to_group = \"Admins\"\nactions = [{}]\n",
-        names.join(", ")
-    );
+    let text = test_support::ProjectConfig::new("myapp").actions(ACTIONS.iter().map(|a| a.name)).to_toml();
     deploy::openapi::document(&Config::parse(&text, "admin-queries.toml").unwrap())
 }
 

@@ -5,12 +5,6 @@
 use aws_sdk_cognitoidentityprovider::types::{TimeUnitsType, UserPoolMfaType};
 use local_cloud::cognito::{GroupSpec, PoolSpec, apply, local_client};
 
-fn endpoint() -> String {
-    std::env::var("MOTO_ENDPOINT").unwrap_or_else(|_| {
-        panic!("MOTO_ENDPOINT is not set: run the tests with `cargo xtask test`, which starts moto")
-    })
-}
-
 fn spec(name: &str, self_sign_up: bool, mfa: &str, minutes: [i32; 3]) -> PoolSpec {
     PoolSpec {
         name: name.to_owned(),
@@ -25,9 +19,9 @@ fn spec(name: &str, self_sign_up: bool, mfa: &str, minutes: [i32; 3]) -> PoolSpe
 
 #[tokio::test]
 async fn self_sign_up_mfa_and_token_lifetimes_are_applied_and_changed_in_place() {
-    let endpoint = endpoint();
+    let endpoint = test_support::moto_endpoint();
     let cognito = local_client(&endpoint);
-    let name = format!("hardening-{}", std::process::id());
+    let name = test_support::unique("hardening");
 
     // Amplify's defaults: anyone may sign up, no MFA, Cognito's lifetimes.
     let open = apply(&cognito, &endpoint, &spec(&name, true, "OFF", [60, 60, 30 * 24 * 60])).await.unwrap();
@@ -84,9 +78,9 @@ async fn self_sign_up_mfa_and_token_lifetimes_are_applied_and_changed_in_place()
 
 #[tokio::test]
 async fn a_pool_without_self_sign_up_is_made_so() {
-    let endpoint = endpoint();
+    let endpoint = test_support::moto_endpoint();
     let cognito = local_client(&endpoint);
-    let name = format!("admin-only-{}", std::process::id());
+    let name = test_support::unique("admin-only");
     let applied = apply(&cognito, &endpoint, &spec(&name, false, "OPTIONAL", [5, 1440, 60])).await.unwrap();
     let pool = cognito.describe_user_pool().user_pool_id(&applied.pool_id).send().await.unwrap();
     assert!(pool.user_pool().unwrap().admin_create_user_config().unwrap().allow_admin_create_user_only());

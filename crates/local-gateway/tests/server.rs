@@ -15,9 +15,7 @@ use support::*;
 /// A "function" that is a shell script: it never speaks the Runtime API, it only crashes or hangs.
 fn script(name: &str, body: &str) -> PathBuf {
     use std::os::unix::fs::PermissionsExt;
-    let dir = std::env::temp_dir().join(format!("gateway-test-{}", std::process::id()));
-    std::fs::create_dir_all(&dir).unwrap();
-    let path = dir.join(name);
+    let path = test_support::temp_dir("gateway-test").join(name);
     std::fs::write(&path, format!("#!/bin/sh\n{body}\n")).unwrap();
     std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o755)).unwrap();
     path
@@ -32,15 +30,7 @@ async fn gateway(binary: PathBuf, timeout: Duration) -> String {
         api_id: "test".into(),
         authorizer: authorizer_config(serve_jwks().await, TokenMode::Access),
         cors_origin: "https://admin.example.com".into(),
-        function: FunctionSpec {
-            binary,
-            env: Vec::new(),
-            function_name: "test".into(),
-            memory_mb: 128,
-            timeout,
-            region: "us-east-1".into(),
-            log_file: None,
-        },
+        function: FunctionSpec { timeout, ..test_support::function_spec(binary) },
         instances: 1,
     };
     tokio::spawn(serve(config, std::future::pending()));
