@@ -10,6 +10,7 @@ use deploy::edit::{Change, apply};
 use dialoguer::{Confirm, Input, Select};
 use serde_json::Value;
 
+use crate::cli::Common;
 use crate::error::Error;
 use crate::project::{self, progress};
 
@@ -68,7 +69,7 @@ pub struct UpdateArgs {
     #[arg(long)]
     pub deploy: bool,
     #[command(flatten)]
-    pub common: crate::Common,
+    pub common: Common,
 }
 
 #[derive(Debug, clap::Args)]
@@ -85,7 +86,7 @@ pub struct AddArgs {
     #[arg(long)]
     pub force: bool,
     #[command(flatten)]
-    pub common: crate::Common,
+    pub common: Common,
 }
 
 fn sign_in(value: &str) -> Vec<UsernameAttribute> {
@@ -415,7 +416,11 @@ async fn members(env: &str, group: &str) -> Option<usize> {
     Some(out.users().len())
 }
 
-pub async fn update(args: &UpdateArgs) -> Result<(), Error> {
+/// `deploy_now` deploys the environment when the user asks for it (its `bool`: ask before executing a plan).
+pub async fn update(
+    args: &UpdateArgs,
+    deploy_now: impl AsyncFnOnce(&Common, bool) -> Result<(), Error>,
+) -> Result<(), Error> {
     let path = project::project_dir().join(FILE_NAME);
     let shown = path.display().to_string();
     let before = std::fs::read_to_string(&path)
@@ -494,10 +499,15 @@ pub async fn update(args: &UpdateArgs) -> Result<(), Error> {
     }
     std::fs::write(&path, &edited.text)?;
     progress(&format!("Wrote {shown}"));
-    offer_deploy(&args.common, args.deploy, asking).await
+    offer_deploy(&args.common, args.deploy, asking, deploy_now).await
 }
 
-async fn offer_deploy(common: &crate::Common, deploy: bool, asking: bool) -> Result<(), Error> {
+async fn offer_deploy(
+    common: &Common,
+    deploy: bool,
+    asking: bool,
+    deploy_now: impl AsyncFnOnce(&Common, bool) -> Result<(), Error>,
+) -> Result<(), Error> {
     let go = deploy
         || (asking
             && Confirm::new()
@@ -506,14 +516,18 @@ async fn offer_deploy(common: &crate::Common, deploy: bool, asking: bool) -> Res
                 .interact()
                 .map_err(prompt_error)?);
     if go {
-        return crate::deploy_env(common, asking).await;
+        return deploy_now(common, asking).await;
     }
     let env = if common.env == LOCAL { String::new() } else { format!(" --env {}", common.env) };
     progress(&format!("Next: cargo xtask deploy{env}"));
     Ok(())
 }
 
-pub async fn add(args: &AddArgs) -> Result<(), Error> {
+/// `deploy_now` as for [`update`].
+pub async fn add(
+    args: &AddArgs,
+    deploy_now: impl AsyncFnOnce(&Common, bool) -> Result<(), Error>,
+) -> Result<(), Error> {
     let path = project::project_dir().join(FILE_NAME);
     if path.exists() && !args.force {
         return Err(Error::Usage(format!(
@@ -635,5 +649,5 @@ pub async fn add(args: &AddArgs) -> Result<(), Error> {
     }
     std::fs::write(&path, &edited.text)?;
     progress(&format!("Wrote {shown}"));
-    offer_deploy(&args.common, false, asking).await
+    offer_deploy(&args.common, false, asking, deploy_now).await
 }

@@ -3,14 +3,13 @@
 //! time, so the same build works for any environment, local or AWS.
 
 use std::net::{Ipv4Addr, SocketAddr};
-use std::path::{Path, PathBuf};
-use std::time::{Instant, SystemTime};
+use std::path::PathBuf;
 
 use local_gateway::static_site::{self, Site};
 
-use crate::Common;
+use crate::cli::Common;
 use crate::error::Error;
-use crate::node::{self, Node};
+use crate::node;
 use crate::project::{self, progress};
 
 /// The file the console reads its configuration from.
@@ -28,45 +27,6 @@ pub struct Args {
     common: Common,
 }
 
-/// Installs the Node packages of `clients/` (`npm ci`) with `node` when they are missing or older than the lock
-/// file. Among them is `@sparticuz/chromium`, the headless Chromium the browser test uses when the machine has none.
-pub fn ensure_node_packages(node: &Node) -> Result<(), Error> {
-    let dir = project::clients_dir();
-    let modified = |path: &Path| std::fs::metadata(path).and_then(|m| m.modified()).ok();
-    let installed = modified(&dir.join("node_modules/.package-lock.json"));
-    let locked = modified(&dir.join("package-lock.json")).unwrap_or(SystemTime::UNIX_EPOCH);
-    if installed.is_some_and(|installed| installed >= locked) {
-        return Ok(());
-    }
-    let started = Instant::now();
-    progress(&format!(
-        "Installing the Node packages of clients/ from the npm registry (npm ci, with {}: aws-amplify, vite, \
-         playwright-core, and @sparticuz/chromium, a headless Chromium for the browser test) into {} ...",
-        node.describe(),
-        dir.join("node_modules").display()
-    ));
-    let mut npm = node.command("npm");
-    npm.args(["ci", "--no-audit", "--no-fund", "--loglevel=error"]).current_dir(&dir);
-    let out =
-        npm.output().map_err(|e| Error::Tooling(format!("could not run npm ({}): {e}", project::render(&npm))))?;
-    if !out.status.success() {
-        return Err(Error::Tooling(format!(
-            "`npm ci` in {} failed ({}): the packages of clients/package-lock.json could not be installed:\n{}\n\
-             help: check that the npm registry is reachable (`npm config get registry`), then run this again",
-            dir.display(),
-            out.status,
-            [&out.stdout, &out.stderr]
-                .map(|text| String::from_utf8_lossy(text).trim().to_owned())
-                .into_iter()
-                .filter(|text| !text.is_empty())
-                .collect::<Vec<_>>()
-                .join("\n")
-        )));
-    }
-    progress(&format!("Installed the Node packages of clients/ in {:.1}s", started.elapsed().as_secs_f64()));
-    Ok(())
-}
-
 pub fn run(args: &Args) -> Result<(), Error> {
     let env = &args.common.env;
     project::load(env)?; // an environment the config does not name is an error that says so
@@ -77,7 +37,7 @@ pub fn run(args: &Args) -> Result<(), Error> {
     let dist = project::clients_dir().join("console/dist");
     if !args.no_build {
         let node = node::ensure()?;
-        ensure_node_packages(&node)?;
+        node::ensure_node_packages(&node)?;
         progress("Building the console (npm run build:console) ...");
         project::run(
             // Vite's report is progress: stderr, so that stdout has only the result.
@@ -93,7 +53,7 @@ pub fn run(args: &Args) -> Result<(), Error> {
             dist.display()
         )));
     }
-    crate::runtime()?.block_on(serve(args, dist, outputs.join(CONFIG_FILE)))
+    crate::cli::runtime()?.block_on(serve(args, dist, outputs.join(CONFIG_FILE)))
 }
 
 /// The console's Content-Security-Policy for the environment whose `amplifyconfiguration.json` is `config`: its own

@@ -7,7 +7,7 @@
 use std::ffi::OsString;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
-use std::time::Instant;
+use std::time::{Instant, SystemTime};
 
 use crate::error::Error;
 use crate::project::{self, progress};
@@ -184,6 +184,45 @@ impl NodeInstall {
         ));
         Ok(node)
     }
+}
+
+/// Installs the Node packages of `clients/` (`npm ci`) with `node` when they are missing or older than the lock
+/// file. Among them is `@sparticuz/chromium`, the headless Chromium the browser test uses when the machine has none.
+pub fn ensure_node_packages(node: &Node) -> Result<(), Error> {
+    let dir = project::clients_dir();
+    let modified = |path: &Path| std::fs::metadata(path).and_then(|m| m.modified()).ok();
+    let installed = modified(&dir.join("node_modules/.package-lock.json"));
+    let locked = modified(&dir.join("package-lock.json")).unwrap_or(SystemTime::UNIX_EPOCH);
+    if installed.is_some_and(|installed| installed >= locked) {
+        return Ok(());
+    }
+    let started = Instant::now();
+    progress(&format!(
+        "Installing the Node packages of clients/ from the npm registry (npm ci, with {}: aws-amplify, vite, \
+         playwright-core, and @sparticuz/chromium, a headless Chromium for the browser test) into {} ...",
+        node.describe(),
+        dir.join("node_modules").display()
+    ));
+    let mut npm = node.command("npm");
+    npm.args(["ci", "--no-audit", "--no-fund", "--loglevel=error"]).current_dir(&dir);
+    let out =
+        npm.output().map_err(|e| Error::Tooling(format!("could not run npm ({}): {e}", project::render(&npm))))?;
+    if !out.status.success() {
+        return Err(Error::Tooling(format!(
+            "`npm ci` in {} failed ({}): the packages of clients/package-lock.json could not be installed:\n{}\n\
+             help: check that the npm registry is reachable (`npm config get registry`), then run this again",
+            dir.display(),
+            out.status,
+            [&out.stdout, &out.stderr]
+                .map(|text| String::from_utf8_lossy(text).trim().to_owned())
+                .into_iter()
+                .filter(|text| !text.is_empty())
+                .collect::<Vec<_>>()
+                .join("\n")
+        )));
+    }
+    progress(&format!("Installed the Node packages of clients/ in {:.1}s", started.elapsed().as_secs_f64()));
+    Ok(())
 }
 
 /// `<venv>/lib/python3.X/site-packages`.

@@ -52,6 +52,20 @@ pub fn outputs_dir(env: &str) -> PathBuf {
     project_dir().join("outputs").join(env)
 }
 
+/// Where the local environment `env` keeps its state and outputs.
+pub fn place(env: &str) -> local_cloud::env::Place {
+    local_cloud::env::Place { env: env.to_owned(), state_dir: env_dir(env), outputs_dir: outputs_dir(env) }
+}
+
+/// How the local environment builds its binaries: with the cargo that runs us, in the workspace.
+pub fn build() -> local_cloud::env::Build {
+    local_cloud::env::Build {
+        cargo: std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into()),
+        workspace: root(),
+        target_dir: target_dir(),
+    }
+}
+
 /// The project's config, validated, as the environment `env` sees it, and that environment.
 pub fn load(env: &str) -> Result<(Config, Environment), Error> {
     let path = project_dir().join(deploy::config::FILE_NAME);

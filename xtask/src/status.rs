@@ -1,28 +1,24 @@
 //! `cargo xtask status`: what runs for an environment and where.
 
-use local_cloud::moto::answers;
-use local_cloud::processes::is_alive;
 use serde_json::json;
 
-use crate::Common;
+use crate::cli::{Common, runtime};
 use crate::error::Error;
 use crate::project;
-use crate::state::LocalState;
 
 pub fn run(common: &Common) -> Result<(), Error> {
     let env = &common.env;
     if env != deploy::config::LOCAL {
-        return crate::runtime()?.block_on(aws(common));
+        return runtime()?.block_on(aws(common));
     }
-    let Some(state) = LocalState::load(env) else {
+    let Some(status) = local_cloud::env::status(&project::place(env)) else {
         if common.json {
             println!("{}", json!({ "environment": env, "deployed": false }));
             return Ok(());
         }
         return Err(Error::NotDeployed { env: env.clone() });
     };
-    let moto_up = state.moto.as_ref().is_some_and(|m| is_alive(m.pid) && answers(m.port));
-    let gateway_up = state.gateway.as_ref().is_some_and(|g| is_alive(g.pid) && answers(g.port));
+    let (state, moto_up, gateway_up) = (&status.state, status.moto_running, status.gateway_running);
     if common.json {
         println!(
             "{}",
@@ -58,7 +54,7 @@ pub fn run(common: &Common) -> Result<(), Error> {
 async fn aws(common: &Common) -> Result<(), Error> {
     let env = &common.env;
     let (config, environment) = project::load(env)?;
-    let stack = crate::deploy_aws::stack_name(&config, env, &environment);
+    let stack = config.names(env, &environment).stack;
     let sdk = aws_config::defaults(aws_config::BehaviorVersion::latest())
         .region(aws_config::Region::new(environment.region().to_owned()))
         .load()

@@ -5,13 +5,13 @@
 use aws_sdk_cognitoidentityprovider::Client;
 use aws_sdk_cognitoidentityprovider::config::{BehaviorVersion, Region};
 use deploy::config::LOCAL;
+use local_cloud::state::LocalState;
 use serde_json::Value;
 
 use crate::error::Error;
 use crate::project;
-use crate::state::LocalState;
 
-pub use local_cloud::cognito::{LOCAL_REGION, local_client};
+use local_cloud::cognito::local_client;
 
 #[derive(Debug, Clone)]
 pub struct Target {
@@ -25,7 +25,7 @@ pub struct Target {
 pub async fn resolve(env: &str) -> Result<Target, Error> {
     let not_deployed = || Error::NotDeployed { env: env.to_owned() };
     if env == LOCAL {
-        let state = LocalState::load(env).ok_or_else(not_deployed)?;
+        let state = LocalState::load(&project::env_dir(env)).ok_or_else(not_deployed)?;
         let moto = state.moto.as_ref().filter(|m| local_cloud::moto::answers(m.port)).ok_or_else(not_deployed)?;
         return Ok(Target {
             cognito: local_client(&moto.endpoint()),

@@ -18,7 +18,7 @@ pub fn run(args: &Args) -> Result<(), Error> {
     // The client tests (aws-amplify in Node, the console in Chromium) need Node.js and the Node packages of
     // clients/: the system's Node.js when it is new enough, else a pinned one installed into the tools directory.
     // When neither can be had, the other tests still run and the client test fails saying what is missing.
-    let node = match crate::node::ensure().and_then(|node| crate::console::ensure_node_packages(&node).map(|()| node)) {
+    let node = match crate::node::ensure().and_then(|node| crate::node::ensure_node_packages(&node).map(|()| node)) {
         Ok(node) => Some(node),
         Err(Error::Tooling(why)) => {
             eprintln!("warning: {why}");

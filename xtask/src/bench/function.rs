@@ -27,13 +27,13 @@ pub fn run(args: &Args) -> Result<Vec<Row>, Error> {
     install.ensure(&mut |line| progress(line))?;
     let mut moto = install.start(&bench_dir().join("moto.log"))?;
     progress("Measuring cold starts, warm round trips and memory under the Runtime API ...");
-    let result = crate::runtime()?.block_on(measure(args, &binary, &moto.endpoint()));
+    let result = crate::cli::runtime()?.block_on(measure(args, &binary, &moto.endpoint()));
     moto.stop();
     result
 }
 
 async fn measure(args: &Args, binary: &std::path::Path, moto: &str) -> Result<Vec<Row>, Error> {
-    let cognito = crate::target::local_client(moto);
+    let cognito = local_cloud::cognito::local_client(moto);
     let pool = cognito
         .create_user_pool()
         .pool_name("bench")

@@ -112,8 +112,8 @@ pub fn run(args: &Args) -> Result<Vec<Row>, Error> {
     let user = cli(&project, &["token", "bench-user"])?.trim().to_owned();
     let status = json(&cli(&project, &["status", "--json"])?)?;
     let gateway = status["gateway"]["pid"].as_u64().and_then(|p| u32::try_from(p).ok()).unwrap_or_default();
-    let cognito = crate::target::local_client(&moto);
-    let runtime = crate::runtime()?;
+    let cognito = local_cloud::cognito::local_client(&moto);
+    let runtime = crate::cli::runtime()?;
     runtime.block_on(fill(&cognito, &pool, 25))?;
 
     // moto's own ceiling: ListUsers sent to it directly, for context.
@@ -347,7 +347,7 @@ async fn paginate(
     endpoint: &str,
     token: &str,
 ) -> Result<(Vec<Duration>, Vec<Duration>, usize), Error> {
-    let http = crate::smoke::client()?;
+    let http = local_gateway::client::HttpClient::new().map_err(|e| Error::Usage(e.to_string()))?;
     let (mut sdk, mut api, mut counts) = (Vec::new(), Vec::new(), Vec::new());
     for _ in 0..3 {
         let started = Instant::now();

@@ -1,10 +1,8 @@
-//! What a local deployment left running, in `.admin-queries/<env>/state.json`.
+//! What a local deployment left running, in `<project>/.admin-queries/<env>/state.json`.
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 use serde::{Deserialize, Serialize};
-
-use crate::project;
 
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct LocalState {
@@ -44,20 +42,20 @@ impl Gateway {
     }
 }
 
-fn path(env: &str) -> PathBuf {
-    project::env_dir(env).join("state.json")
+fn path(dir: &Path) -> PathBuf {
+    dir.join("state.json")
 }
 
 impl LocalState {
-    /// The state of `env`, or `None` when it was never deployed (or was torn down).
-    pub fn load(env: &str) -> Option<Self> {
-        let text = std::fs::read_to_string(path(env)).ok()?;
+    /// The state kept in the environment's directory `dir`, or `None` when it was never deployed (or was torn down).
+    pub fn load(dir: &Path) -> Option<Self> {
+        let text = std::fs::read_to_string(path(dir)).ok()?;
         serde_json::from_str(&text).ok()
     }
 
-    pub fn save(&self, env: &str) -> std::io::Result<()> {
-        std::fs::create_dir_all(project::env_dir(env))?;
+    pub fn save(&self, dir: &Path) -> std::io::Result<()> {
+        std::fs::create_dir_all(dir)?;
         let text = serde_json::to_string_pretty(self).map_err(std::io::Error::other)?;
-        std::fs::write(path(env), text)
+        std::fs::write(path(dir), text)
     }
 }
