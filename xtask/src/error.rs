@@ -34,6 +34,11 @@ pub enum Error {
     Gateway { reason: String, log: String },
     #[error("{0}")]
     Io(#[from] std::io::Error),
+    #[error(transparent)]
+    Build(#[from] deploy::lambda::BuildError),
+    /// Deploying to AWS or tearing down; `DestroysData` is the guard's refusal (the pool, a group or the client).
+    #[error(transparent)]
+    Deploy(#[from] deploy::aws::Error),
 }
 
 impl Error {
@@ -48,7 +53,34 @@ impl Error {
             Self::Config(_) => 5,
             Self::NotDeployed { .. } => 6,
             Self::Apply(_) | Self::Aws(_) | Self::Gateway { .. } => 7,
+            Self::Build(e) => build_exit_code(e),
+            Self::Deploy(e) => deploy_exit_code(e),
         }
+    }
+}
+
+fn build_exit_code(error: &deploy::lambda::BuildError) -> u8 {
+    use deploy::lambda::BuildError;
+    match error {
+        BuildError::CommandFailed { .. } => 1,
+        BuildError::NoVirtualenv | BuildError::NoZig | BuildError::Package(_) => 2,
+        BuildError::Io { .. } => 4,
+    }
+}
+
+fn deploy_exit_code(error: &deploy::aws::Error) -> u8 {
+    use deploy::aws::Error;
+    match error {
+        Error::Build(e) => build_exit_code(e),
+        Error::Template(_) => 1,
+        Error::NoConfirmation => 2,
+        Error::Io { .. } => 4,
+        Error::Credentials { .. }
+        | Error::Assets(_)
+        | Error::DestroysData { .. }
+        | Error::Deployer(_)
+        | Error::MissingOutput(_)
+        | Error::Cognito { .. } => 7,
     }
 }
 

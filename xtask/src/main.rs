@@ -9,6 +9,7 @@ mod error;
 mod lambda;
 mod node;
 mod project;
+mod reporter;
 mod smoke;
 mod state;
 mod status;

@@ -30,7 +30,7 @@ pub fn run(args: &Args) -> Result<(), Error> {
     if common.json {
         println!("{}", serde_json::to_string_pretty(&template.0).map_err(std::io::Error::other)?);
     } else {
-        print!("{}", template.to_yaml());
+        print!("{}", template.to_yaml().map_err(deploy::aws::Error::from)?);
     }
     Ok(())
 }

@@ -1,19 +1,27 @@
 //! The engine behind `cargo xtask`: everything that is not argument parsing or printing.
 //!
+//! - [`aws`]: deploying an environment to AWS (build, upload, synth, plan, execute, outputs) and tearing it down.
+//! - [`lambda`]: building and zipping `bootstrap` for Lambda (zig, cargo-zigbuild).
+//! - [`report`]: the [`report::Reporter`] the long operations report to, and ask through.
 //! - [`assets`]: the hardened asset bucket and the upload of the function's zip.
 //! - [`cloudformation`]: the deployer: change sets, the plan, the guard for the user pool, events, teardown.
 //! - [`config`]: `admin-queries.toml`, parsed and validated.
 //! - [`template`]: the CloudFormation template, synthesized from the config (pure).
 //! - [`package`]: checks of the built `bootstrap` and its deterministic zip.
+//! - [`names`]: the names of an environment's resources (stack, pool, function, log groups, API).
 //! - [`edit`]: format-preserving edits of the config, refusing what Cognito cannot change in place.
 //! - [`openapi`]: the OpenAPI 3.1 description, from the same action table.
 //! - [`outputs`]: the files Amplify clients read (`amplifyconfiguration.json`, `amplify_outputs.json`, ...).
 
 pub mod assets;
+pub mod aws;
 pub mod cloudformation;
 pub mod config;
 pub mod edit;
+pub mod lambda;
+pub mod names;
 pub mod openapi;
 pub mod outputs;
 pub mod package;
+pub mod report;
 pub mod template;

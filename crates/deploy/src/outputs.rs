@@ -32,7 +32,42 @@ pub struct Outputs {
     pub groups: Vec<(String, Option<i32>)>,
 }
 
+/// An output the stack should have and has not.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("the stack {stack} has no output `{name}` (or an empty one)")]
+pub struct MissingOutput {
+    pub stack: String,
+    pub name: &'static str,
+}
+
 impl Outputs {
+    /// The outputs of an AWS environment, from its stack's outputs (`UserPoolId`, `UserPoolClientId`, `Endpoint`);
+    /// an output that is missing or empty is an error, never an empty id in a file.
+    pub fn from_stack(
+        stack: &str,
+        stack_outputs: &[(String, String)],
+        region: &str,
+        config: &crate::config::Config,
+    ) -> Result<Self, MissingOutput> {
+        let output = |name: &'static str| {
+            stack_outputs
+                .iter()
+                .find(|(k, v)| k == name && !v.is_empty())
+                .map(|(_, v)| v.clone())
+                .ok_or_else(|| MissingOutput { stack: stack.to_owned(), name })
+        };
+        Ok(Self {
+            region: region.to_owned(),
+            user_pool_id: output("UserPoolId")?,
+            client_id: output("UserPoolClientId")?,
+            endpoint: output("Endpoint")?,
+            cognito_endpoint: None,
+            token: config.admin_api.token,
+            username_attributes: config.user_pool.username_attributes.clone(),
+            groups: config.effective_groups().into_iter().map(|g| (g.name, g.precedence)).collect(),
+        })
+    }
+
     /// The stage URL without a trailing slash: clients concatenate it with `/listUsers`.
     fn endpoint(&self) -> &str {
         self.endpoint.trim_end_matches('/')
@@ -154,10 +189,11 @@ impl Outputs {
 
     /// Every file, by name.
     pub fn files(&self) -> Vec<(&'static str, String)> {
-        let pretty = |v: &Value| serde_json::to_string_pretty(v).unwrap_or_default() + "\n";
+        // A `Value` always serializes (its keys are strings): `{:#}` is `to_string_pretty`, without a `Result`.
+        let pretty = |v: &Value| format!("{v:#}\n");
         let exports = format!(
-            "// Written by `cargo xtask deploy`. Do not edit: the next deploy rewrites it.\nconst awsmobile = {};\n\nexport default awsmobile;\n",
-            serde_json::to_string_pretty(&self.js_keys()).unwrap_or_default()
+            "// Written by `cargo xtask deploy`. Do not edit: the next deploy rewrites it.\nconst awsmobile = {:#};\n\nexport default awsmobile;\n",
+            self.js_keys()
         );
         vec![
             ("amplifyconfiguration.json", pretty(&self.amplifyconfiguration())),
@@ -183,6 +219,25 @@ impl Outputs {
 
 #[cfg(test)]
 mod tests {
+    use crate::config::{Config, DEFAULT_CONFIG};
+
+    #[test]
+    fn a_missing_or_empty_stack_output_is_an_error_never_an_empty_id() {
+        let config = Config::parse(DEFAULT_CONFIG, "admin-queries.toml").unwrap();
+        let mut stack = vec![
+            ("UserPoolId".to_owned(), "eu-west-1_abc".to_owned()),
+            ("UserPoolClientId".to_owned(), String::new()),
+            ("Endpoint".to_owned(), "https://x.execute-api.eu-west-1.amazonaws.com/dev".to_owned()),
+        ];
+        let err = Outputs::from_stack("s", &stack, "eu-west-1", &config).unwrap_err();
+        assert_eq!(err, MissingOutput { stack: "s".into(), name: "UserPoolClientId" });
+        stack[1].1 = "client".into();
+        let outputs = Outputs::from_stack("s", &stack, "eu-west-1", &config).unwrap();
+        assert_eq!((outputs.user_pool_id.as_str(), outputs.client_id.as_str()), ("eu-west-1_abc", "client"));
+        stack.remove(2);
+        assert_eq!(Outputs::from_stack("s", &stack, "eu-west-1", &config).unwrap_err().name, "Endpoint");
+    }
+
     use super::*;
 
     fn sample(token: TokenKind, local: bool) -> Outputs {

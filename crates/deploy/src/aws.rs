@@ -1,0 +1,320 @@
+//! Deploying an environment to AWS, and tearing it down: the function built for Lambda and uploaded once, the
+//! template synthesized, a change set planned and shown, the guard for the user pool, execution with progress, and
+//! the outputs files. Teardown deletes the stack and, only when asked, a retained pool.
+//!
+//! The command line calls [`deploy`] and [`teardown`] with typed options and a [`Reporter`]; it prints the result.
+
+use std::path::{Path, PathBuf};
+
+use aws_config::{BehaviorVersion, Region, SdkConfig};
+use aws_sdk_cognitoidentityprovider::types::DeletionProtectionType;
+
+use crate::assets::{self, AssetError};
+use crate::cloudformation::{Deleted, DeployError, Deployer, Prepared, plan_table};
+use crate::config::{Config, Environment};
+use crate::lambda::{self, Artifact, BuildError, BuildOptions};
+use crate::outputs::{MissingOutput, Outputs};
+use crate::report::{Answer, Reporter};
+use crate::template::{TemplateError, synthesize};
+
+const CREDENTIALS_HELP: &str =
+    "configure them the standard way (AWS_PROFILE, `aws configure`, or AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY)";
+const CONFIRMATION_HELP: &str = "review the plan, then run again with --yes";
+const DESTROYS_DATA_HELP: &str =
+    "if losing them is really intended, deploy again with --replace-user-pool-and-lose-its-users";
+
+/// Why a deployment or a teardown stopped.
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    #[error(transparent)]
+    Build(#[from] BuildError),
+    #[error("no usable AWS credentials ({message})\nhelp: {CREDENTIALS_HELP}")]
+    Credentials { message: String },
+    #[error(transparent)]
+    Assets(#[from] AssetError),
+    #[error(transparent)]
+    Template(#[from] TemplateError),
+    /// Refused: the change set would replace or remove the user pool, a group or the app client, and with them the
+    /// users (or their memberships, or the clients' settings). The change set was deleted; nothing changed.
+    #[error(
+        "refusing to deploy: this change would {what}, and with it every user of the pool\n{details}\nThe change set was deleted; nothing was changed.\nhelp: {DESTROYS_DATA_HELP}"
+    )]
+    DestroysData { what: String, details: String },
+    #[error(transparent)]
+    Deployer(DeployError),
+    #[error("not executing without confirmation: stdin is not a terminal\nhelp: {CONFIRMATION_HELP}")]
+    NoConfirmation,
+    #[error(transparent)]
+    MissingOutput(#[from] MissingOutput),
+    #[error("{action}: {message}")]
+    Cognito { action: &'static str, message: String },
+    #[error("{}: {source}", path.display())]
+    Io { path: PathBuf, source: std::io::Error },
+}
+
+impl From<DeployError> for Error {
+    /// The guard's refusal is its own kind: nothing failed, the deployment would destroy data.
+    fn from(error: DeployError) -> Self {
+        match error {
+            DeployError::Destructive { what, details } => Self::DestroysData { what, details },
+            other => Self::Deployer(other),
+        }
+    }
+}
+
+impl Error {
+    /// What to do about it, in one line.
+    pub fn help(&self) -> String {
+        let help = match self {
+            Self::Build(e) => e.help(),
+            Self::Credentials { .. } => CREDENTIALS_HELP,
+            Self::Assets(_) => "check that the credentials may use S3 in this account and region, then run this again",
+            Self::Template(e) => e.help(),
+            Self::DestroysData { .. } => DESTROYS_DATA_HELP,
+            Self::Deployer(e) => return e.help(),
+            Self::NoConfirmation => CONFIRMATION_HELP,
+            Self::MissingOutput(_) => {
+                "the stack was not made by this tool's template, or its last change failed: run `cargo xtask deploy` again"
+            }
+            Self::Cognito { .. } => "check that the credentials may use Cognito in this account and region",
+            Self::Io { .. } => "check that the path exists and can be written",
+        };
+        help.to_owned()
+    }
+}
+
+fn failed<E: std::error::Error + Send + Sync + 'static, R: std::fmt::Debug>(
+    action: &'static str,
+) -> impl Fn(aws_sdk_cognitoidentityprovider::error::SdkError<E, R>) -> Error {
+    move |e| Error::Cognito {
+        action,
+        message: aws_sdk_cognitoidentityprovider::error::DisplayErrorContext(&e).to_string(),
+    }
+}
+
+fn io(path: &Path) -> impl FnOnce(std::io::Error) -> Error + '_ {
+    move |source| Error::Io { path: path.to_owned(), source }
+}
+
+/// Whether the plan is executed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Execute {
+    /// Show the plan and stop; the change set is deleted.
+    PlanOnly,
+    /// Execute without asking.
+    Yes,
+    /// Ask the reporter.
+    Ask,
+}
+
+/// One deployment.
+#[derive(Debug, Clone)]
+pub struct DeployOptions<'a> {
+    pub config: &'a Config,
+    pub env_name: &'a str,
+    pub env: &'a Environment,
+    /// How to build the function; its architecture is the config's.
+    pub build: BuildOptions,
+    /// Where the outputs files go.
+    pub outputs_dir: PathBuf,
+    pub execute: Execute,
+    /// Let a change replace or remove the user pool, a group or the app client.
+    pub allow_destroying_data: bool,
+}
+
+/// What a deployment did.
+#[derive(Debug, Clone)]
+pub enum Deployment {
+    /// `Execute::PlanOnly`: the plan was shown and its change set deleted.
+    Planned,
+    /// The person said no: the change set was deleted.
+    Declined,
+    /// The stack is as the config says (changed, or already so), and the outputs files are written.
+    Deployed(Box<Deployed>),
+}
+
+#[derive(Debug, Clone)]
+pub struct Deployed {
+    pub stack: String,
+    pub region: String,
+    pub outputs: Outputs,
+    pub files: Vec<PathBuf>,
+}
+
+/// The AWS clients a deployment uses.
+#[derive(Debug, Clone)]
+pub struct Clients {
+    pub sts: aws_sdk_sts::Client,
+    pub s3: aws_sdk_s3::Client,
+    pub cloudformation: aws_sdk_cloudformation::Client,
+    pub cognito: aws_sdk_cognitoidentityprovider::Client,
+}
+
+impl Clients {
+    pub fn new(sdk: &SdkConfig) -> Self {
+        Self {
+            sts: aws_sdk_sts::Client::new(sdk),
+            s3: aws_sdk_s3::Client::new(sdk),
+            cloudformation: aws_sdk_cloudformation::Client::new(sdk),
+            cognito: aws_sdk_cognitoidentityprovider::Client::new(sdk),
+        }
+    }
+
+    /// The clients for `region`, with credentials found the standard way.
+    pub async fn for_region(region: &str) -> Self {
+        Self::new(&aws_config::defaults(BehaviorVersion::latest()).region(Region::new(region.to_owned())).load().await)
+    }
+}
+
+/// Builds the function, then [`deploy_artifact`].
+pub async fn deploy(
+    options: &DeployOptions<'_>,
+    aws: &Clients,
+    report: &mut dyn Reporter,
+) -> Result<Deployment, Error> {
+    let build = BuildOptions { architecture: options.config.lambda.architecture, ..options.build.clone() };
+    let artifact = lambda::build(&build, report)?;
+    deploy_artifact(options, &artifact, aws, report).await
+}
+
+/// Uploads `artifact` once, plans the change, executes it as `options.execute` says, and writes the outputs files.
+pub async fn deploy_artifact(
+    options: &DeployOptions<'_>,
+    artifact: &Artifact,
+    aws: &Clients,
+    report: &mut dyn Reporter,
+) -> Result<Deployment, Error> {
+    let (config, env_name, env) = (options.config, options.env_name, options.env);
+    let stack = config.names(env_name, env).stack;
+    let region = env.region().to_owned();
+
+    let identity = aws
+        .sts
+        .get_caller_identity()
+        .send()
+        .await
+        .map_err(|e| Error::Credentials { message: aws_sdk_sts::error::DisplayErrorContext(&e).to_string() })?;
+    let account = identity
+        .account()
+        .ok_or_else(|| Error::Credentials { message: "the caller identity names no account".into() })?
+        .to_owned();
+    let s3 = &aws.s3;
+    let bucket = assets::bucket_name(&account, &region);
+    if assets::ensure_bucket(s3, &bucket, &account, &region).await? {
+        report.step(&format!("Created the asset bucket {bucket} (encrypted, public access blocked, TLS only)"));
+    }
+    let key = assets::zip_key(&artifact.sha256);
+    let zip = std::fs::read(&artifact.zip).map_err(io(&artifact.zip))?;
+    if assets::upload_once(s3, &bucket, &account, &key, zip).await? {
+        report.step(&format!("Uploaded the function ({} bytes) to s3://{bucket}/{key}", artifact.zip_bytes));
+    } else {
+        report.step("The function is unchanged; not uploaded again");
+    }
+
+    // The plan.
+    let template = synthesize(config, env_name, env).to_yaml()?;
+    let deployer = Deployer::new(aws.cloudformation.clone(), &stack);
+    let parameters = [("CodeBucket", bucket.as_str()), ("CodeKey", key.as_str())];
+    let retains = env.retain_user_pool;
+    let prepared = deployer
+        .prepare(&template, &parameters, retains, options.allow_destroying_data, &mut report.deployer())
+        .await?;
+    match prepared {
+        Prepared::NoChanges => report.step(&format!("No changes to the stack {stack}")),
+        Prepared::Changes { change_set, changes } => {
+            report.block(&format!("\nPlan for {stack} ({region}):\n{}\n", plan_table(&changes)));
+            let answer = match options.execute {
+                Execute::PlanOnly => Answer::No,
+                Execute::Yes => Answer::Yes,
+                Execute::Ask => report.confirm("Execute this plan?"),
+            };
+            if answer != Answer::Yes {
+                deployer.delete_change_set(&change_set).await?;
+                if answer == Answer::CannotAsk {
+                    return Err(Error::NoConfirmation);
+                }
+                if options.execute == Execute::PlanOnly {
+                    report.step("Plan only: the change set was deleted, nothing changed");
+                    return Ok(Deployment::Planned);
+                }
+                report.step("Not executed: the change set was deleted");
+                return Ok(Deployment::Declined);
+            }
+            deployer.execute(&change_set, changes.len(), &mut report.deployer()).await?;
+            report.block("");
+        }
+    }
+
+    // The outputs files.
+    let stack_outputs = deployer.outputs().await?;
+    let outputs = Outputs::from_stack(&stack, &stack_outputs, &region, config)?;
+    let files = outputs.write(&options.outputs_dir).map_err(io(&options.outputs_dir))?;
+    Ok(Deployment::Deployed(Box::new(Deployed { stack, region, outputs, files })))
+}
+
+/// One teardown.
+#[derive(Debug, Clone)]
+pub struct TeardownOptions<'a> {
+    pub config: &'a Config,
+    pub env_name: &'a str,
+    pub env: &'a Environment,
+    /// The outputs files' folder, removed.
+    pub outputs_dir: PathBuf,
+    /// Delete a pool the environment retains, with its users.
+    pub delete_user_pool: bool,
+}
+
+/// What a teardown did.
+#[derive(Debug, Clone)]
+pub struct TornDown {
+    pub stack: String,
+    /// What happened, for a person, in order.
+    pub notes: Vec<String>,
+}
+
+/// Deletes the stack (retaining what cannot be deleted), and a retained pool only when asked; removes the outputs
+/// files.
+pub async fn teardown(
+    options: &TeardownOptions<'_>,
+    aws: &Clients,
+    report: &mut dyn Reporter,
+) -> Result<TornDown, Error> {
+    let (config, env) = (options.config, options.env);
+    let stack = config.names(options.env_name, env).stack;
+    let deployer = Deployer::new(aws.cloudformation.clone(), &stack);
+    // No outputs (no stack, or a stack without them): no pool to speak of.
+    let pool_id =
+        deployer.outputs().await.ok().and_then(|o| o.into_iter().find(|(k, _)| k == "UserPoolId").map(|(_, v)| v));
+    let deleted = deployer.delete(&mut report.deployer()).await?;
+    let mut notes = Vec::new();
+    match &deleted {
+        Deleted::NothingToDelete => notes.push(format!("Nothing to tear down: there is no stack {stack}")),
+        Deleted::Deleted { retained } => {
+            notes.push(format!("Deleted the stack {stack}"));
+            if !retained.is_empty() {
+                notes.push(format!("These resources could not be deleted and were retained: {}", retained.join(", ")));
+            }
+        }
+    }
+    let adopted = config.user_pool.existing.is_some();
+    if let (Some(pool), true, false) = (pool_id.as_deref(), env.retain_user_pool, adopted) {
+        if options.delete_user_pool {
+            let cognito = &aws.cognito;
+            cognito
+                .update_user_pool()
+                .user_pool_id(pool)
+                .deletion_protection(DeletionProtectionType::Inactive)
+                .send()
+                .await
+                .map_err(failed("turning deletion protection off"))?;
+            cognito.delete_user_pool().user_pool_id(pool).send().await.map_err(failed("deleting the user pool"))?;
+            notes.push(format!("Deleted the retained user pool {pool} (--delete-user-pool)"));
+        } else {
+            notes.push(format!("The user pool {pool} remains (this environment retains it), with its users; --delete-user-pool deletes it"));
+        }
+    }
+    if options.outputs_dir.exists() {
+        std::fs::remove_dir_all(&options.outputs_dir).map_err(io(&options.outputs_dir))?;
+    }
+    Ok(TornDown { stack, notes })
+}
