@@ -5,10 +5,10 @@
 
 use std::io::{IsTerminal, Read};
 
-use deploy::config::{Config, DEFAULT_CONFIG, FILE_NAME, LOCAL, TokenKind, UsernameAttribute};
+use deploy::auth;
+use deploy::config::{Config, FILE_NAME, LOCAL, TokenKind, UsernameAttribute};
 use deploy::edit::{Change, apply};
 use dialoguer::{Confirm, Input, Select};
-use serde_json::Value;
 
 use crate::cli::Common;
 use crate::error::Error;
@@ -89,139 +89,26 @@ pub struct AddArgs {
     pub common: Common,
 }
 
-fn sign_in(value: &str) -> Vec<UsernameAttribute> {
-    match value {
-        "email" => vec![UsernameAttribute::Email],
-        "phone" => vec![UsernameAttribute::PhoneNumber],
-        _ => Vec::new(),
+/// The flags, typed for the library.
+fn flags(flags: &AuthFlags) -> auth::Flags {
+    auth::Flags {
+        restrict_to: flags.restrict_to.clone(),
+        no_restriction: flags.no_restriction,
+        self_sign_up: flags.self_sign_up.as_deref().map(|v| v == "on"),
+        allow_any_signed_in_user: flags.allow_any_signed_in_user,
+        token: flags.token.as_deref().map(auth::token),
+        cors: flags.cors.clone(),
+        add_groups: flags.add_groups.clone(),
+        remove_groups: flags.remove_groups.clone(),
+        precedence: flags.precedence.clone(),
+        enable_actions: flags.enable_actions.clone(),
+        disable_actions: flags.disable_actions.clone(),
+        sign_in: flags.sign_in.as_deref().map(auth::sign_in),
     }
 }
 
-fn token(value: &str) -> TokenKind {
-    if value == "id" { TokenKind::Id } else { TokenKind::Access }
-}
-
-/// The changes the flags ask for, in a fixed order: groups first, so that a restriction can name a new group.
-pub fn changes_from_flags(flags: &AuthFlags) -> Result<Vec<Change>, Error> {
-    let mut changes = Vec::new();
-    if let Some(value) = &flags.sign_in {
-        changes.push(Change::UsernameAttributes(sign_in(value)));
-    }
-    for spec in &flags.add_groups {
-        let (name, precedence) = match spec.split_once(':') {
-            Some((name, p)) => (
-                name,
-                Some(p.parse::<i32>().map_err(|_| {
-                    Error::Usage(format!("--add-group {spec}: the precedence must be a number, e.g. Editors:2"))
-                })?),
-            ),
-            None => (spec.as_str(), None),
-        };
-        changes.push(Change::AddGroup { name: name.to_owned(), precedence });
-    }
-    for spec in &flags.precedence {
-        let (name, p) = spec
-            .split_once('=')
-            .ok_or_else(|| Error::Usage(format!("--precedence {spec}: write NAME=NUMBER, e.g. Editors=3")))?;
-        let precedence =
-            p.parse().map_err(|_| Error::Usage(format!("--precedence {spec}: the precedence must be a number")))?;
-        changes.push(Change::Precedence { name: name.to_owned(), precedence });
-    }
-    if let Some(group) = &flags.restrict_to {
-        changes.push(Change::Restrict(Some(group.clone())));
-    }
-    if flags.no_restriction {
-        changes.push(Change::Restrict(None));
-    }
-    if let Some(value) = &flags.self_sign_up {
-        changes.push(Change::SelfSignUp(value == "on"));
-    }
-    if flags.allow_any_signed_in_user {
-        changes.push(Change::AllowAnySignedInUser(true));
-    }
-    if let Some(kind) = &flags.token {
-        changes.push(Change::Token(token(kind)));
-    }
-    if !flags.cors.is_empty() {
-        changes.push(Change::Cors(flags.cors.clone()));
-    }
-    for name in &flags.remove_groups {
-        changes.push(Change::RemoveGroup(name.clone()));
-    }
-    changes.extend(flags.enable_actions.iter().cloned().map(Change::EnableAction));
-    changes.extend(flags.disable_actions.iter().cloned().map(Change::DisableAction));
-    Ok(changes)
-}
-
-/// A headless request, close to Amplify's headless `update auth`:
-/// `{"version": 1, "serviceModification": {"serviceName": "Cognito", "userPoolConfiguration": {"userPoolGroups":
-/// [{"groupName": "Admins", "precedence": 1}], "adminQueries": {"permissions": {"restrictAccess": true,
-/// "groupName": "Admins"}, "tokenKind": "access", "corsOrigins": ["*"]}}}}`. The groups listed are the groups
-/// wanted: missing ones are added, others removed.
-pub fn changes_from_headless(request: &Value, current: &Config) -> Result<Vec<Change>, Error> {
-    let bad = |what: &str| Error::Usage(format!("headless request: {what}"));
-    let modification = &request["serviceModification"];
-    if modification["serviceName"] != "Cognito" {
-        return Err(bad("serviceModification.serviceName must be \"Cognito\""));
-    }
-    let pool = &modification["userPoolConfiguration"];
-    let mut changes = Vec::new();
-    if let Some(method) = pool.get("signinMethod").and_then(Value::as_str) {
-        let attributes = match method {
-            "USERNAME" => vec![],
-            "EMAIL" => vec![UsernameAttribute::Email],
-            "PHONE_NUMBER" => vec![UsernameAttribute::PhoneNumber],
-            other => return Err(bad(&format!("signinMethod {other:?} is not USERNAME, EMAIL or PHONE_NUMBER"))),
-        };
-        changes.push(Change::UsernameAttributes(attributes));
-    }
-    let mut wanted_groups = Vec::new();
-    if let Some(groups) = pool.get("userPoolGroups") {
-        let groups = groups.as_array().ok_or_else(|| bad("userPoolGroups must be a list"))?;
-        for group in groups {
-            let name = group["groupName"].as_str().ok_or_else(|| bad("each group needs a groupName"))?;
-            let precedence = group.get("precedence").and_then(Value::as_i64).and_then(|p| i32::try_from(p).ok());
-            wanted_groups.push(name.to_owned());
-            match current.user_pool.groups.iter().find(|g| g.name == name) {
-                None => changes.push(Change::AddGroup { name: name.to_owned(), precedence }),
-                Some(g) => {
-                    if let Some(p) = precedence.filter(|p| Some(*p) != g.precedence) {
-                        changes.push(Change::Precedence { name: name.to_owned(), precedence: p });
-                    }
-                }
-            }
-        }
-    }
-    let admin = &pool["adminQueries"];
-    match admin["permissions"]["restrictAccess"].as_bool() {
-        Some(true) => {
-            let group =
-                admin["permissions"]["groupName"].as_str().ok_or_else(|| bad("restrictAccess needs a groupName"))?;
-            changes.push(Change::Restrict(Some(group.to_owned())));
-        }
-        Some(false) => changes.push(Change::Restrict(None)),
-        None => {}
-    }
-    if let Some(on) = pool.get("selfSignUp").and_then(Value::as_bool) {
-        changes.push(Change::SelfSignUp(on));
-    }
-    if admin["permissions"]["allowAnySignedInUser"].as_bool() == Some(true) {
-        changes.push(Change::AllowAnySignedInUser(true));
-    }
-    if let Some(kind) = admin.get("tokenKind").and_then(Value::as_str) {
-        changes.push(Change::Token(token(kind)));
-    }
-    if let Some(origins) = admin.get("corsOrigins").and_then(Value::as_array) {
-        changes.push(Change::Cors(origins.iter().filter_map(Value::as_str).map(str::to_owned).collect()));
-    }
-    if pool.get("userPoolGroups").is_some() {
-        for group in &current.user_pool.groups {
-            if !wanted_groups.contains(&group.name) {
-                changes.push(Change::RemoveGroup(group.name.clone()));
-            }
-        }
-    }
-    Ok(changes)
+fn usage(e: impl std::fmt::Display) -> Error {
+    Error::Usage(e.to_string())
 }
 
 fn interactive() -> bool {
@@ -344,15 +231,10 @@ fn ask_update(current: &Config) -> Result<Vec<Change>, Error> {
     })
 }
 
-/// Whether some environment's pool lets anyone sign up (`self_sign_up`, the shared value or an environment's).
-fn anyone_can_sign_up(config: &Config) -> bool {
-    config.user_pool.self_sign_up || config.environments.values().any(|e| e.user_pool.self_sign_up == Some(true))
-}
-
 /// Lifting the group restriction on a pool anyone can sign up to would let anyone administer every user: explain
 /// it, and ask which way through. `None`: keep the restriction. `Some(changes)`: what to change with the lift.
 fn ask_open_door(current: &Config) -> Result<Option<Vec<Change>>, Error> {
-    if !anyone_can_sign_up(current) || current.admin_api.allow_any_signed_in_user {
+    if !auth::anyone_can_sign_up(current) || current.admin_api.allow_any_signed_in_user {
         return Ok(Some(Vec::new()));
     }
     progress(
@@ -430,11 +312,9 @@ pub async fn update(
     let mut changes = if args.headless {
         let mut text = String::new();
         std::io::stdin().read_to_string(&mut text)?;
-        let request: Value =
-            serde_json::from_str(&text).map_err(|e| Error::Usage(format!("headless request: not JSON: {e}")))?;
-        changes_from_headless(&request, &current)?
+        auth::changes_from_headless_text(&text, &current).map_err(usage)?
     } else {
-        changes_from_flags(&args.flags)?
+        auth::changes_from_flags(&flags(&args.flags)).map_err(usage)?
     };
     if changes.is_empty() {
         if asking {
@@ -536,7 +416,6 @@ pub async fn add(
         )));
     }
     let asking = !args.yes && interactive();
-    let mut text = DEFAULT_CONFIG.to_owned();
     let project = match &args.project {
         Some(name) => name.clone(),
         None if asking => Input::new()
@@ -546,19 +425,10 @@ pub async fn add(
             .map_err(prompt_error)?,
         None => "myapp".to_owned(),
     };
-    text = text.replacen("project = \"myapp\"", &format!("project = {}", toml_edit::Value::from(project.as_str())), 1);
-    let mut changes = changes_from_flags(&args.flags)?;
-    if let Some(value) = &args.flags.sign_in {
-        // A new pool may sign in however it likes: set it instead of refusing a change.
-        changes.retain(|c| !matches!(c, Change::UsernameAttributes(_)));
-        let attributes = match value.as_str() {
-            "email" => "[\"email\"]",
-            "phone" => "[\"phone_number\"]",
-            _ => "[]",
-        };
-        text = text.replacen("username_attributes = []", &format!("username_attributes = {attributes}"), 1);
-    }
-    if asking && changes.is_empty() && args.flags.sign_in.is_none() {
+    // A new pool may sign in however it likes: the library sets it instead of refusing a change.
+    let mut sign_in = args.flags.sign_in.as_deref().map(auth::sign_in);
+    let mut changes = auth::changes_from_flags(&flags(&args.flags)).map_err(usage)?;
+    if asking && changes.is_empty() && sign_in.is_none() {
         let how = Select::new()
             .with_prompt("Do you want to use the default authentication and security configuration?")
             .items([
@@ -587,8 +457,11 @@ pub async fn add(
                 .default(0)
                 .interact()
                 .map_err(prompt_error)?;
-            let attributes = ["[]", "[\"email\"]", "[\"phone_number\"]"][way];
-            text = text.replacen("username_attributes = []", &format!("username_attributes = {attributes}"), 1);
+            sign_in = Some(match way {
+                1 => vec![UsernameAttribute::Email],
+                2 => vec![UsernameAttribute::PhoneNumber],
+                _ => Vec::new(),
+            });
             let groups: String = Input::new()
                 .with_prompt("User pool groups, in order of precedence (comma-separated)")
                 .default("Admins".to_owned())
@@ -611,6 +484,7 @@ pub async fn add(
             if restrict {
                 changes.push(Change::Restrict(Some(ask_group(&names, names.first().map(String::as_str))?)));
             } else {
+                let text = auth::default_config(&project, sign_in.as_deref(), FILE_NAME).map_err(usage)?;
                 let current = Config::parse(&text, FILE_NAME)?;
                 match ask_open_door(&current)? {
                     Some(more) => {
@@ -642,7 +516,7 @@ pub async fn add(
         }
     }
     let shown = path.display().to_string();
-    let edited = apply(&text, &shown, &changes).map_err(|e| Error::Usage(e.to_string()))?;
+    let edited = auth::new_config(&project, sign_in.as_deref(), &changes, &shown).map_err(usage)?;
     show_diff("", &edited.text);
     for note in &edited.notes {
         progress(note);

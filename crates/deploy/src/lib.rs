@@ -1,5 +1,6 @@
 //! The engine behind `cargo xtask`: everything that is not argument parsing or printing.
 //!
+//! - [`auth`]: the change logic of `add-auth` / `update-auth`: flags and headless requests become edits.
 //! - [`aws`]: deploying an environment to AWS (build, upload, synth, plan, execute, outputs) and tearing it down.
 //! - [`lambda`]: building and zipping `bootstrap` for Lambda (zig, cargo-zigbuild).
 //! - [`report`]: the [`report::Reporter`] the long operations report to, and ask through.
@@ -14,6 +15,7 @@
 //! - [`outputs`]: the files Amplify clients read (`amplifyconfiguration.json`, `amplify_outputs.json`, ...).
 
 pub mod assets;
+pub mod auth;
 pub mod aws;
 pub mod cloudformation;
 pub mod config;
