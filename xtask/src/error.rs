@@ -30,8 +30,12 @@ pub enum Error {
     Apply(#[from] ApplyError),
     #[error("{0}")]
     Aws(String),
-    #[error("the local gateway did not start: {reason}\nits log: {log}")]
-    Gateway { reason: String, log: String },
+    /// Deploying, tearing down or reading the local environment.
+    #[error(transparent)]
+    Local(#[from] local_cloud::env::EnvError),
+    /// Creating a user or signing one in.
+    #[error(transparent)]
+    Users(#[from] local_cloud::users::UserError),
     #[error("{0}")]
     Io(#[from] std::io::Error),
     #[error(transparent)]
@@ -52,10 +56,25 @@ impl Error {
             Self::Io(_) => 4,
             Self::Config(_) => 5,
             Self::NotDeployed { .. } => 6,
-            Self::Apply(_) | Self::Aws(_) | Self::Gateway { .. } => 7,
+            Self::Apply(_) | Self::Aws(_) => 7,
+            Self::Local(e) => local_exit_code(e),
+            Self::Users(e) => match e {
+                local_cloud::users::UserError::Io(_) => 4,
+                _ => 7,
+            },
             Self::Build(e) => build_exit_code(e),
             Self::Deploy(e) => deploy_exit_code(e),
         }
+    }
+}
+
+fn local_exit_code(error: &local_cloud::env::EnvError) -> u8 {
+    use local_cloud::env::EnvError;
+    match error {
+        EnvError::Build { .. } => 1,
+        EnvError::Moto(_) => 3,
+        EnvError::Io(_) => 4,
+        EnvError::Apply(_) | EnvError::Gateway { .. } => 7,
     }
 }
 

@@ -2,6 +2,7 @@
 
 mod auth;
 mod bench;
+mod cli;
 mod console;
 mod deploy_aws;
 mod deploy_local;
@@ -11,7 +12,6 @@ mod node;
 mod project;
 mod reporter;
 mod smoke;
-mod state;
 mod status;
 mod synth;
 mod target;
@@ -23,8 +23,8 @@ use std::process::ExitCode;
 use clap::{Parser, Subcommand};
 use deploy::config::LOCAL;
 
+use crate::cli::{Common, runtime};
 use crate::error::Error;
-use crate::project::progress;
 
 /// Admin Queries for Cognito, without the Amplify CLI.
 ///
@@ -35,17 +35,6 @@ use crate::project::progress;
 struct Cli {
     #[command(subcommand)]
     command: Command,
-}
-
-/// Options every environment command takes.
-#[derive(Debug, Clone, clap::Args)]
-pub struct Common {
-    /// The environment, from `admin-queries.toml`. `local` runs on this machine and needs no AWS account.
-    #[arg(long, default_value = LOCAL, global = true)]
-    pub env: String,
-    /// Print the result as JSON on stdout (progress still goes to stderr).
-    #[arg(long, global = true)]
-    pub json: bool,
 }
 
 #[derive(Debug, Subcommand)]
@@ -160,8 +149,8 @@ fn main() -> ExitCode {
         Command::Teardown(args) => runtime().and_then(|rt| rt.block_on(teardown(&args))),
         Command::Status(common) => status::run(&common),
         Command::Synth(args) => synth::run(&args),
-        Command::AddAuth(args) => runtime().and_then(|rt| rt.block_on(auth::add(&args))),
-        Command::UpdateAuth(args) => runtime().and_then(|rt| rt.block_on(auth::update(&args))),
+        Command::AddAuth(args) => runtime().and_then(|rt| rt.block_on(auth::add(&args, deploy_env))),
+        Command::UpdateAuth(args) => runtime().and_then(|rt| rt.block_on(auth::update(&args, deploy_env))),
         Command::Smoke(common) => runtime().and_then(|rt| rt.block_on(smoke::run(&common))),
         Command::User(UserCommand::Create(args)) => runtime().and_then(|rt| rt.block_on(user::create(&args))),
         Command::Token(args) => runtime().and_then(|rt| rt.block_on(user::token(&args))),
@@ -175,12 +164,8 @@ fn main() -> ExitCode {
     }
 }
 
-pub fn runtime() -> Result<tokio::runtime::Runtime, Error> {
-    Ok(tokio::runtime::Builder::new_current_thread().enable_all().build()?)
-}
-
 /// Deploys `common.env` as `deploy` would, after an auth change; asks before executing an AWS plan when `asking`.
-pub async fn deploy_env(common: &Common, asking: bool) -> Result<(), Error> {
+async fn deploy_env(common: &Common, asking: bool) -> Result<(), Error> {
     let args = DeployArgs {
         aws: deploy_aws::AwsDeployArgs { plan: false, yes: !asking, replace_user_pool: false },
         instances: 2,
@@ -196,46 +181,7 @@ async fn deploy(args: &DeployArgs) -> Result<(), Error> {
     if env != LOCAL {
         return deploy_aws::deploy(env, &config, &environment, &args.aws, args.common.json).await;
     }
-    let started = std::time::Instant::now();
-    let function = deploy_local::Function { instances: usize::from(args.instances), release: args.release };
-    let deployed = deploy_local::deploy(env, &config, function).await?;
-    let state = &deployed.state;
-    if args.common.json {
-        let out = serde_json::json!({
-            "environment": env,
-            "endpoint": deployed.url,
-            "userPoolId": state.user_pool_id,
-            "clientId": state.client_id,
-            "region": state.region,
-            "cognitoEndpoint": state.moto.as_ref().map(state::Process::endpoint),
-            "changes": deployed.changes,
-            "outputs": deployed.outputs,
-        });
-        println!("{out}");
-        return Ok(());
-    }
-    if deployed.changes.is_empty() {
-        progress("No changes: everything was already up to date");
-    }
-    for change in &deployed.changes {
-        progress(change);
-    }
-    let group = config.admin_api.restrict_to_group.as_deref().unwrap_or("Admins");
-    println!();
-    println!("Deployed `{env}` in {:.1} s", started.elapsed().as_secs_f64());
-    println!("  Admin API:  {}", deployed.url);
-    println!(
-        "  User pool:  {} (client {})",
-        state.user_pool_id.as_deref().unwrap_or(""),
-        state.client_id.as_deref().unwrap_or("")
-    );
-    println!("  Outputs:    {}", project::outputs_dir(env).display());
-    println!();
-    println!("Next:");
-    println!("  cargo xtask user create alice --group {group}");
-    println!("  cargo xtask token alice");
-    println!("  curl -H \"Authorization: $(cargo xtask token alice)\" {}/listUsers", deployed.url);
-    Ok(())
+    deploy_local::deploy(&args.common, &config, usize::from(args.instances), args.release).await
 }
 
 async fn teardown(args: &TeardownArgs) -> Result<(), Error> {
@@ -244,16 +190,5 @@ async fn teardown(args: &TeardownArgs) -> Result<(), Error> {
         let (config, environment) = project::load(&common.env)?;
         return deploy_aws::teardown(&common.env, &config, &environment, args.delete_user_pool, common.json).await;
     }
-    let stopped = deploy_local::teardown(&common.env)?;
-    if common.json {
-        println!("{}", serde_json::json!({ "environment": common.env, "stopped": stopped }));
-    } else if stopped.is_empty() {
-        progress(&format!("Nothing to tear down: `{}` was not deployed", common.env));
-    } else {
-        for line in &stopped {
-            progress(line);
-        }
-        progress(&format!("Tore down `{}`", common.env));
-    }
-    Ok(())
+    deploy_local::teardown(common)
 }

@@ -3,7 +3,7 @@
 
 use deploy::template::synthesize;
 
-use crate::Common;
+use crate::cli::Common;
 use crate::error::Error;
 use crate::project;
 
