@@ -126,15 +126,17 @@ pub async fn deploy(
 
     // 2. The user pool, its groups, the app client.
     let env = &place.env;
+    // The local environment has no stack: its names are the pool's, the client's, the function's.
+    let names = config.names(env, &deploy::config::Environment::default());
     let spec = PoolSpec {
-        name: format!("{}-{env}", config.project),
+        name: names.user_pool,
         username_attributes: config.user_pool.username_attributes.iter().map(|a| a.cognito_name().to_owned()).collect(),
         groups: config
             .effective_groups()
             .into_iter()
             .map(|g| GroupSpec { name: g.name, precedence: g.precedence, description: g.description })
             .collect(),
-        client_name: format!("{}-{env}-app", config.project),
+        client_name: names.app_client,
         self_sign_up: config.user_pool.self_sign_up,
         mfa: config.user_pool.mfa.cognito_name().to_owned(),
         token_validity_minutes: {
@@ -244,10 +246,11 @@ fn gateway_config(
     instances: usize,
 ) -> GatewayConfig {
     let env = &place.env;
+    let names = config.names(env, &deploy::config::Environment::default());
     GatewayConfig {
         port,
         stage: env.clone(),
-        api_id: format!("{}-{env}", config.project),
+        api_id: names.local_api_id,
         authorizer: AuthorizerConfig {
             issuer: format!("https://cognito-idp.{LOCAL_REGION}.amazonaws.com/{}", pool.pool_id),
             jwks_url: format!("{moto}/{}/.well-known/jwks.json", pool.pool_id),
@@ -271,7 +274,7 @@ fn gateway_config(
                     ("AWS_SECRET_ACCESS_KEY".to_owned(), "local".to_owned()),
                 ])
                 .collect(),
-            function_name: format!("{}-{env}-admin-queries", config.project),
+            function_name: names.function,
             memory_mb: config.lambda.memory_mb,
             timeout: Duration::from_secs(u64::from(config.lambda.timeout_s)),
             region: LOCAL_REGION.to_owned(),
