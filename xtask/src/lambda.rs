@@ -54,8 +54,12 @@ fn mb(bytes: usize) -> String {
 pub fn run(args: &Args) -> Result<(), Error> {
     let architecture = match args.arch {
         Some(arch) => arch.into(),
-        // No config (or an invalid one): the default architecture, as documented.
-        None => project::load(deploy::config::LOCAL).map(|(config, _)| config.lambda.architecture).unwrap_or_default(),
+        // No config: the default architecture, as documented; an invalid one is an error, not a silent default.
+        None => match project::load(deploy::config::LOCAL) {
+            Ok((config, _)) => config.lambda.architecture,
+            Err(Error::Config(deploy::config::ConfigError::Missing { .. })) => Architecture::default(),
+            Err(e) => return Err(e),
+        },
     };
     let artifact = lambda::build(&options(architecture), &mut Terminal::new())?;
     let glibc = artifact.max_glibc.map(|(a, b)| format!("{a}.{b}"));

@@ -233,7 +233,10 @@ impl Deployer {
         if status == "DELETE_COMPLETE" {
             Ok(Deleted::Deleted { retained: failed })
         } else {
-            Err(DeployError::Failed { status, first_failure: failure.unwrap_or_default() })
+            Err(DeployError::Failed {
+                status,
+                first_failure: failure.unwrap_or_else(|| "no resource reported a reason".into()),
+            })
         }
     }
 }

@@ -108,7 +108,7 @@ impl Deployer {
             match out.status() {
                 Some(ChangeSetStatus::CreateComplete) => break out,
                 Some(ChangeSetStatus::Failed) => {
-                    let reason = out.status_reason().unwrap_or_default().to_owned();
+                    let reason = out.status_reason().unwrap_or("CloudFormation gave no reason").to_owned();
                     self.delete_change_set(&name).await?;
                     if reason.contains("didn't contain changes") || reason.contains("No updates are to be performed") {
                         return Ok(Prepared::NoChanges);
