@@ -1,36 +1,20 @@
 //! `cargo xtask smoke`: a deployed environment answers every route as the contract says. It creates a temporary
-//! admin and a temporary target user, calls every route through the real endpoint with a real token, removes both
-//! users whatever happened, and fails on any mismatch. For CI, against AWS or `local`.
+//! admin (in every group the access rules name) and a temporary target user, runs the plan that
+//! `deploy::smoke::plan` builds from the enabled actions (a disabled action must answer 404) through the real
+//! endpoint with a real token, removes what it made whatever happened, and fails on any mismatch. For CI, against
+//! AWS or `local`.
 
 use std::time::Duration;
 
+use deploy::smoke::{self, Check};
 use local_gateway::client::{HttpClient, Request};
 use serde_json::{Value, json};
 
-use crate::Common;
+use crate::cli::Common;
 use crate::error::Error;
 use crate::project::{self, progress};
 use crate::target::resolve;
-
-/// One call and what it must answer.
-struct Check {
-    method: &'static str,
-    path: String,
-    body: Option<Value>,
-    status: &'static [u16],
-    /// A JSON pointer and the value it must hold.
-    expect: Option<(&'static str, Value)>,
-}
-
-fn check(
-    method: &'static str,
-    path: String,
-    body: Option<Value>,
-    status: &'static [u16],
-    expect: Option<(&'static str, Value)>,
-) -> Check {
-    Check { method, path, body, status, expect }
-}
+use local_cloud::users;
 
 /// The endpoint of a deployed environment, from its outputs file.
 fn endpoint(env: &str) -> Result<String, Error> {
@@ -73,12 +57,12 @@ pub async fn run(common: &Common) -> Result<(), Error> {
     let (config, _) = project::load(env)?;
     let target = resolve(env).await?;
     let base = match env.as_str() {
-        deploy::config::LOCAL => crate::state::LocalState::load(env)
+        deploy::config::LOCAL => local_cloud::state::LocalState::load(&project::env_dir(env))
             .and_then(|s| s.gateway.map(|g| g.url()))
             .ok_or(Error::NotDeployed { env: env.clone() })?,
         _ => endpoint(env)?,
     };
-    let suffix = crate::user::generate_password()?
+    let suffix = users::generate_password()?
         .chars()
         .filter(char::is_ascii_alphanumeric)
         .take(8)
@@ -90,16 +74,27 @@ pub async fn run(common: &Common) -> Result<(), Error> {
         if email { format!("smoke-{role}-{suffix}@example.invalid") } else { format!("smoke-{role}-{suffix}") }
     };
     let (admin_login, subject_login) = (name("admin"), name("user"));
-    let password = crate::user::generate_password()?;
-    let admin_groups: Vec<String> = config.admin_api.restrict_to_group.iter().cloned().collect();
-    let group = config.effective_groups().first().map(|g| g.name.clone()).unwrap_or_else(|| "Admins".into());
+    let password = users::generate_password()?;
+    let admin_groups = smoke::admin_groups(&config);
+    let new_group = format!("smoke-{suffix}");
 
     progress(&format!("Smoke test of `{env}` at {base}, as the temporary user {admin_login}"));
     let mut created = Vec::new();
+    let mut made = None;
     let outcome = async {
-        let admin = crate::user::create_confirmed(&target, &admin_login, &password, &admin_groups, Vec::new()).await?;
+        let admin = users::create_confirmed(
+            &target.cognito,
+            &target.user_pool_id,
+            &admin_login,
+            &password,
+            &admin_groups,
+            vec![],
+        )
+        .await?;
         created.push(admin.clone());
-        let subject = crate::user::create_confirmed(&target, &subject_login, &password, &[], Vec::new()).await?;
+        let subject =
+            users::create_confirmed(&target.cognito, &target.user_pool_id, &subject_login, &password, &[], vec![])
+                .await?;
         created.push(subject.clone());
         let auth = target
             .cognito
@@ -118,72 +113,15 @@ pub async fn run(common: &Common) -> Result<(), Error> {
         }
         .unwrap_or_default()
         .to_owned();
-        let s = &subject;
-        let checks = vec![
-            check("GET", "/listUsers?limit=60".into(), None, &[200], None),
-            check("GET", "/listGroups".into(), None, &[200], None),
-            check("GET", format!("/getUser?username={s}"), None, &[200], Some(("/Username", json!(s)))),
-            check(
-                "POST",
-                "/addUserToGroup".into(),
-                Some(json!({"username": s, "groupname": group})),
-                &[200],
-                Some(("/message", json!(format!("Success adding {s} to {group}")))),
-            ),
-            check("GET", format!("/listUsersInGroup?groupname={group}&limit=60"), None, &[200], None),
-            check(
-                "GET",
-                format!("/listGroupsForUser?username={s}"),
-                None,
-                &[200],
-                Some(("/Groups/0/GroupName", json!(group))),
-            ),
-            check(
-                "POST",
-                "/removeUserFromGroup".into(),
-                Some(json!({"username": s, "groupname": group})),
-                &[200],
-                Some(("/message", json!(format!("Removed {s} from {group}")))),
-            ),
-            check(
-                "POST",
-                "/updateUserAttributes".into(),
-                Some(json!({"username": s, "attributes": [{"Name": "name", "Value": "Smoke Test"}]})),
-                &[200],
-                None,
-            ),
-            check(
-                "POST",
-                "/disableUser".into(),
-                Some(json!({"username": s})),
-                &[200],
-                Some(("/message", json!(format!("Disabled {s}")))),
-            ),
-            check(
-                "POST",
-                "/enableUser".into(),
-                Some(json!({"username": s})),
-                &[200],
-                Some(("/message", json!(format!("Enabled {s}")))),
-            ),
-            // The user is already confirmed: Cognito refuses that with a 400 (some emulators accept it).
-            check("POST", "/confirmUserSignUp".into(), Some(json!({"username": s})), &[200, 400], None),
-            check(
-                "GET",
-                "/getUser?username=smoke-no-such-user".into(),
-                None,
-                &[400],
-                Some(("/code", json!("UserNotFoundException"))),
-            ),
-            check("GET", "/noSuchRoute".into(), None, &[404], None),
-            check(
-                "POST",
-                "/signUserOut".into(),
-                Some(json!({"username": admin})),
-                &[200],
-                Some(("/message", json!(format!("Signed out {admin} from all devices")))),
-            ),
-        ];
+        let names = smoke::Names {
+            admin: admin.clone(),
+            subject: subject.clone(),
+            created: name("made"),
+            new_group: new_group.clone(),
+            password: password.clone(),
+        };
+        made = Some(names.created.clone());
+        let checks = smoke::plan(&config, &names);
         let client = client()?;
         let mut failures = Vec::new();
         for c in &checks {
@@ -212,10 +150,12 @@ pub async fn run(common: &Common) -> Result<(), Error> {
     }
     .await;
 
-    // Whatever happened, the temporary users go.
-    for user in &created {
+    // Whatever happened, the temporary users and group go (createUser's user and createGroup's group too, when a
+    // call failed before deleting them or the delete is disabled).
+    for user in created.iter().chain(&made) {
         let _ = target.cognito.admin_delete_user().user_pool_id(&target.user_pool_id).username(user).send().await;
     }
+    let _ = target.cognito.delete_group().user_pool_id(&target.user_pool_id).group_name(&new_group).send().await;
     progress(&format!("Removed the temporary users {admin_login} and {subject_login}"));
     let (total, failures) = outcome?;
     if common.json {

@@ -12,6 +12,7 @@
 //! - [`names`]: the names of an environment's resources (stack, pool, function, log groups, API).
 //! - [`edit`]: format-preserving edits of the config, refusing what Cognito cannot change in place.
 //! - [`openapi`]: the OpenAPI 3.1 description, from the same action table.
+//! - [`smoke`]: the smoke test's plan, from the enabled actions and the access rules.
 //! - [`outputs`]: the files Amplify clients read (`amplifyconfiguration.json`, `amplify_outputs.json`, ...).
 
 pub mod assets;
@@ -26,4 +27,5 @@ pub mod openapi;
 pub mod outputs;
 pub mod package;
 pub mod report;
+pub mod smoke;
 pub mod template;
