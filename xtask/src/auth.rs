@@ -285,7 +285,7 @@ fn show_diff(before: &str, after: &str) {
 
 /// How many users the environment's pool has in `group`, when the environment is reachable.
 async fn members(env: &str, group: &str) -> Option<usize> {
-    let target = crate::target::resolve(env).await.ok()?;
+    let target = local_cloud::target::resolve(&project::place(env)).await.ok()?;
     let out = target
         .cognito
         .list_users_in_group()

@@ -33,6 +33,9 @@ pub enum Error {
     /// Deploying, tearing down or reading the local environment.
     #[error(transparent)]
     Local(#[from] local_cloud::env::EnvError),
+    /// Finding an environment's Cognito.
+    #[error(transparent)]
+    Target(#[from] local_cloud::target::TargetError),
     /// Creating a user or signing one in.
     #[error(transparent)]
     Users(#[from] local_cloud::users::UserError),
@@ -58,6 +61,8 @@ impl Error {
             Self::NotDeployed { .. } => 6,
             Self::Apply(_) | Self::Aws(_) => 7,
             Self::Local(e) => local_exit_code(e),
+            Self::Target(local_cloud::target::TargetError::NotDeployed { .. }) => 6,
+            Self::Target(local_cloud::target::TargetError::BadOutputs { .. }) => 2,
             Self::Users(e) => match e {
                 local_cloud::users::UserError::Io(_) => 4,
                 _ => 7,

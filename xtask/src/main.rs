@@ -14,7 +14,6 @@ mod reporter;
 mod smoke;
 mod status;
 mod synth;
-mod target;
 mod test;
 mod user;
 

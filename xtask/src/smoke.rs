@@ -13,7 +13,6 @@ use serde_json::{Value, json};
 use crate::cli::Common;
 use crate::error::Error;
 use crate::project::{self, progress};
-use crate::target::resolve;
 use local_cloud::users;
 
 /// The endpoint of a deployed environment, from its outputs file.
@@ -55,7 +54,7 @@ async fn call(client: &HttpClient, base: &str, token: &str, check: &Check) -> Re
 pub async fn run(common: &Common) -> Result<(), Error> {
     let env = &common.env;
     let (config, _) = project::load(env)?;
-    let target = resolve(env).await?;
+    let target = local_cloud::target::resolve(&project::place(env)).await?;
     let base = match env.as_str() {
         deploy::config::LOCAL => local_cloud::state::LocalState::load(&project::env_dir(env))
             .and_then(|s| s.gateway.map(|g| g.url()))

@@ -1,13 +1,13 @@
 //! `cargo xtask user create` and `cargo xtask token`: the same commands for the local environment and for AWS.
 
 use aws_sdk_cognitoidentityprovider::types::AttributeType;
+use local_cloud::target::{Target, resolve};
 use local_cloud::users::{self, Remembered};
 use serde_json::json;
 
 use crate::cli::Common;
 use crate::error::Error;
 use crate::project::{self, progress};
-use crate::target::{Target, resolve};
 
 #[derive(Debug, clap::Args)]
 pub struct CreateArgs {
@@ -42,7 +42,7 @@ pub struct TokenArgs {
 
 pub async fn create(args: &CreateArgs) -> Result<(), Error> {
     let env = &args.common.env;
-    let target = resolve(env).await?;
+    let target = resolve(&project::place(env)).await?;
     let (password, generated) = match &args.password {
         Some(p) => (p.clone(), false),
         None => (users::generate_password()?, true),
@@ -84,7 +84,7 @@ pub async fn create(args: &CreateArgs) -> Result<(), Error> {
 
 pub async fn token(args: &TokenArgs) -> Result<(), Error> {
     let env = &args.common.env;
-    let target: Target = resolve(env).await?;
+    let target: Target = resolve(&project::place(env)).await?;
     let password = match &args.password {
         Some(p) => p.clone(),
         None if target.is_local => Remembered::new(&project::env_dir(env)).password(&args.username).ok_or_else(|| {

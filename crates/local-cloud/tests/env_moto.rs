@@ -8,6 +8,7 @@ use deploy::config::{Config, LOCAL};
 use deploy::report::{Answer, Recorder};
 use local_cloud::env::{Build, DeployOptions, Place, deploy, status, teardown};
 use local_cloud::processes::is_alive;
+use local_cloud::target::{TargetError, resolve};
 use local_cloud::users::{self, Remembered};
 use test_support::ProjectConfig;
 
@@ -36,6 +37,7 @@ async fn deploy_twice_changes_nothing_the_second_time_and_teardown_leaves_no_pro
     let config = Config::parse(&text, "admin-queries.toml").unwrap();
     let options = options();
     assert_eq!(status(&place), None, "nothing is deployed yet");
+    assert!(matches!(resolve(&place).await, Err(TargetError::NotDeployed { .. })));
 
     let mut report = Recorder::new(Answer::No);
     let first = deploy(&place, &config, &options, &mut report).await.unwrap();
@@ -63,7 +65,10 @@ async fn deploy_twice_changes_nothing_the_second_time_and_teardown_leaves_no_pro
     assert_eq!(status(&place).unwrap().state, running.state, "nothing was restarted");
 
     // A user of the environment signs in through its app client.
-    let cognito = local_cloud::cognito::local_client(&first.cognito_endpoint);
+    let target = resolve(&place).await.unwrap();
+    assert!(target.is_local);
+    assert_eq!((&target.user_pool_id, &target.client_id), (&first.user_pool_id, &first.client_id));
+    let cognito = target.cognito;
     let password = users::generate_password().unwrap();
     let name = users::create_confirmed(&cognito, &first.user_pool_id, "alice", &password, &["Admins".into()], vec![])
         .await
@@ -88,5 +93,29 @@ async fn deploy_twice_changes_nothing_the_second_time_and_teardown_leaves_no_pro
     assert!(!place.state_dir.exists() && !place.outputs_dir.exists());
     assert_eq!(status(&place), None, "torn down");
     assert!(teardown(&place).unwrap().is_empty(), "a second teardown has nothing to do");
+    std::fs::remove_dir_all(&project).unwrap();
+}
+
+#[tokio::test]
+async fn an_aws_environment_is_found_through_its_outputs_file() {
+    let project = test_support::temp_dir("aws-target");
+    let place = Place {
+        env: "prod".to_owned(),
+        state_dir: project.join(".admin-queries/prod"),
+        outputs_dir: project.join("outputs/prod"),
+    };
+    assert!(matches!(resolve(&place).await, Err(TargetError::NotDeployed { env }) if env == "prod"));
+    std::fs::create_dir_all(&place.outputs_dir).unwrap();
+    let file = place.outputs_dir.join("amplify_outputs.json");
+    std::fs::write(&file, "{ not json").unwrap();
+    let bad = resolve(&place).await.unwrap_err();
+    assert!(matches!(bad, TargetError::BadOutputs { .. }), "{bad}");
+    let outputs = serde_json::json!({ "auth": {
+        "aws_region": "eu-west-1", "user_pool_id": "eu-west-1_abc", "user_pool_client_id": "client123" } });
+    std::fs::write(&file, outputs.to_string()).unwrap();
+    let target = resolve(&place).await.unwrap();
+    assert!(!target.is_local);
+    assert_eq!((target.user_pool_id.as_str(), target.client_id.as_str()), ("eu-west-1_abc", "client123"));
+    assert_eq!(target.cognito.config().region().map(ToString::to_string).as_deref(), Some("eu-west-1"));
     std::fs::remove_dir_all(&project).unwrap();
 }
