@@ -100,15 +100,16 @@ fn restricting_to_a_group_that_does_not_exist_yet_adds_it() {
 #[test]
 fn refusals_write_nothing() {
     let dir = project();
-    for (args, says) in [
-        (vec!["update-auth", "--sign-in", "email"], "Cognito cannot change it on an existing user pool"),
-        (vec!["update-auth", "--remove-group", "Admins"], "lock every administrator out"),
-        (vec!["update-auth", "--remove-group", "Nobody"], "there is no group `Nobody`"),
-        (vec!["update-auth", "--cors", "not an origin"], "admin_api.cors_origins"),
-        (vec!["update-auth"], "nothing to change"),
+    // A refused change is a bad request (2); a change whose result is not a valid config is a config error (5).
+    for (args, says, code) in [
+        (vec!["update-auth", "--sign-in", "email"], "Cognito cannot change it on an existing user pool", 2),
+        (vec!["update-auth", "--remove-group", "Admins"], "lock every administrator out", 2),
+        (vec!["update-auth", "--remove-group", "Nobody"], "there is no group `Nobody`", 2),
+        (vec!["update-auth", "--cors", "not an origin"], "admin_api.cors_origins", 5),
+        (vec!["update-auth"], "nothing to change", 2),
     ] {
         let out = xtask(&dir, &args);
-        assert_eq!(out.status.code(), Some(2), "{args:?}");
+        assert_eq!(out.status.code(), Some(code), "{args:?}");
         assert!(
             String::from_utf8_lossy(&out.stderr).contains(says),
             "{args:?}: {}",

@@ -108,7 +108,7 @@ fn flags(flags: &AuthFlags) -> auth::Flags {
 }
 
 fn usage(e: impl std::fmt::Display) -> Error {
-    Error::Usage(e.to_string())
+    Error::usage(e.to_string())
 }
 
 fn interactive() -> bool {
@@ -116,7 +116,7 @@ fn interactive() -> bool {
 }
 
 fn prompt_error(e: dialoguer::Error) -> Error {
-    Error::Usage(format!("the prompt failed: {e}"))
+    Error::usage(format!("the prompt failed: {e}"))
 }
 
 /// The `update-auth` menu.
@@ -312,9 +312,9 @@ pub async fn update(
     let mut changes = if args.headless {
         let mut text = String::new();
         std::io::stdin().read_to_string(&mut text)?;
-        auth::changes_from_headless_text(&text, &current).map_err(usage)?
+        auth::changes_from_headless_text(&text, &current)?
     } else {
-        auth::changes_from_flags(&flags(&args.flags)).map_err(usage)?
+        auth::changes_from_flags(&flags(&args.flags))?
     };
     if changes.is_empty() {
         if asking {
@@ -324,7 +324,9 @@ pub async fn update(
                 return Ok(());
             }
         } else {
-            return Err(Error::Usage("nothing to change\nhelp: pass flags such as --restrict-to Admins or --add-group Editors:2 (see --help), or run it on a terminal to be asked".into()));
+            return Err(Error::usage(
+                "nothing to change\nhelp: pass flags such as --restrict-to Admins or --add-group Editors:2 (see --help), or run it on a terminal to be asked",
+            ));
         }
     } else if asking
         && changes.contains(&Change::Restrict(None))
@@ -339,7 +341,7 @@ pub async fn update(
             }
         }
     }
-    let edited = apply(&before, &shown, &changes).map_err(|e| Error::Usage(e.to_string()))?;
+    let edited = apply(&before, &shown, &changes)?;
     // Removing a group that has users: say how many, and ask.
     for change in &changes {
         if let Change::RemoveGroup(group) = change
@@ -355,7 +357,7 @@ pub async fn update(
             } else if asking {
                 Confirm::new().with_prompt(question).default(false).interact().map_err(prompt_error)?
             } else {
-                return Err(Error::Usage(format!("{question}\nhelp: pass --yes to remove it")));
+                return Err(Error::usage(format!("{question}\nhelp: pass --yes to remove it")));
             };
             if !ok {
                 progress("Nothing was written");
@@ -410,7 +412,7 @@ pub async fn add(
 ) -> Result<(), Error> {
     let path = project::project_dir().join(FILE_NAME);
     if path.exists() && !args.force {
-        return Err(Error::Usage(format!(
+        return Err(Error::usage(format!(
             "{} exists already\nhelp: change it with `cargo xtask update-auth`, or pass --force to start over",
             path.display()
         )));
@@ -427,7 +429,7 @@ pub async fn add(
     };
     // A new pool may sign in however it likes: the library sets it instead of refusing a change.
     let mut sign_in = args.flags.sign_in.as_deref().map(auth::sign_in);
-    let mut changes = auth::changes_from_flags(&flags(&args.flags)).map_err(usage)?;
+    let mut changes = auth::changes_from_flags(&flags(&args.flags))?;
     if asking && changes.is_empty() && sign_in.is_none() {
         let how = Select::new()
             .with_prompt("Do you want to use the default authentication and security configuration?")
@@ -484,7 +486,7 @@ pub async fn add(
             if restrict {
                 changes.push(Change::Restrict(Some(ask_group(&names, names.first().map(String::as_str))?)));
             } else {
-                let text = auth::default_config(&project, sign_in.as_deref(), FILE_NAME).map_err(usage)?;
+                let text = auth::default_config(&project, sign_in.as_deref(), FILE_NAME)?;
                 let current = Config::parse(&text, FILE_NAME)?;
                 match ask_open_door(&current)? {
                     Some(more) => {

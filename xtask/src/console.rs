@@ -48,7 +48,7 @@ pub fn run(args: &Args) -> Result<(), Error> {
         )?;
     }
     if !dist.join("index.html").is_file() {
-        return Err(Error::Usage(format!(
+        return Err(Error::usage(format!(
             "{} has no built console\nhelp: run `cargo xtask console` without --no-build",
             dist.display()
         )));
@@ -101,7 +101,7 @@ async fn serve(args: &Args, dist: PathBuf, config: PathBuf) -> Result<(), Error>
     };
     let listener =
         tokio::net::TcpListener::bind(SocketAddr::from((Ipv4Addr::LOCALHOST, args.port))).await.map_err(|e| {
-            Error::Usage(format!(
+            Error::usage(format!(
                 "cannot listen on 127.0.0.1:{}: {e}\nhelp: pick another port with --port (0 for any free one)",
                 args.port
             ))

@@ -30,7 +30,7 @@ use crate::error::Error;
 /// Start with `cargo xtask deploy`: it runs the admin API on this machine (moto stands in for Cognito, a local API
 /// Gateway verifies every token) and prints how to call it.
 #[derive(Debug, Parser)]
-#[command(name = "cargo xtask", bin_name = "cargo xtask", version, about)]
+#[command(name = "cargo xtask", bin_name = "cargo xtask", version, about, after_long_help = error::exit_codes_help())]
 struct Cli {
     #[command(subcommand)]
     command: Command,
@@ -157,7 +157,12 @@ fn main() -> ExitCode {
     match result {
         Ok(()) => ExitCode::SUCCESS,
         Err(error) => {
-            eprintln!("error: {error}");
+            let message = error.to_string();
+            eprintln!("error: {message}");
+            // Every error says what to do: on its own line, unless its message already ends with it.
+            if let Some(help) = error.help().filter(|_| !message.contains("\nhelp: ")) {
+                eprintln!("help: {help}");
+            }
             ExitCode::from(error.exit_code())
         }
     }

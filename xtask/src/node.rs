@@ -118,7 +118,7 @@ impl NodeInstall {
                 .into_iter()
                 .find(|name| version_of(Command::new(name).arg("--version")).is_some())
                 .ok_or_else(|| {
-                    Error::Tooling(format!(
+                    Error::tooling(format!(
                         "python3 was not found: Node.js {NODE_VERSION} is installed from PyPI with pip\n\
                          help: install Python 3 with venv (e.g. `apt-get install python3 python3-venv`), or Node.js \
                          20.19+ with npm, then run this again"
@@ -126,7 +126,7 @@ impl NodeInstall {
                 })?;
             let out = Command::new(python).args(["-m", "venv"]).arg(&venv).output()?;
             if !out.status.success() {
-                return Err(Error::Tooling(format!(
+                return Err(Error::tooling(format!(
                     "could not create a virtualenv in {} for {PACKAGE}: {}\n\
                      help: install Python's venv module (e.g. `apt-get install python3-venv`), then run this again",
                     venv.display(),
@@ -139,7 +139,7 @@ impl NodeInstall {
             .arg(format!("{PACKAGE}=={NODE_VERSION}"))
             .output()?;
         if !out.status.success() {
-            return Err(Error::Tooling(format!(
+            return Err(Error::tooling(format!(
                 "installing {PACKAGE}=={NODE_VERSION} (Node.js) with pip failed:\n{}\n\
                  help: check that PyPI is reachable (pip's index settings), or put Node.js 20.19+ with npm on PATH, \
                  then run this again",
@@ -156,7 +156,7 @@ impl NodeInstall {
         ];
         for (name, target) in links {
             if !target.exists() {
-                return Err(Error::Tooling(format!(
+                return Err(Error::tooling(format!(
                     "{PACKAGE}=={NODE_VERSION} has no {} (its layout changed)\nhelp: put Node.js 20.19+ with npm on \
                      PATH, then run this again",
                     target.display()
@@ -169,7 +169,7 @@ impl NodeInstall {
         let node = Node { bin_dir: Some(bin.clone()), version: format!("v{NODE_VERSION}") };
         let npm = version_of(node.command("npm").arg("--version"));
         if npm.is_none() {
-            return Err(Error::Tooling(format!(
+            return Err(Error::tooling(format!(
                 "the npm of {PACKAGE}=={NODE_VERSION} in {} does not run\nhelp: delete {} and run this again, or \
                  put Node.js 20.19+ with npm on PATH",
                 bin.display(),
@@ -206,9 +206,9 @@ pub fn ensure_node_packages(node: &Node) -> Result<(), Error> {
     let mut npm = node.command("npm");
     npm.args(["ci", "--no-audit", "--no-fund", "--loglevel=error"]).current_dir(&dir);
     let out =
-        npm.output().map_err(|e| Error::Tooling(format!("could not run npm ({}): {e}", project::render(&npm))))?;
+        npm.output().map_err(|e| Error::tooling(format!("could not run npm ({}): {e}", project::render(&npm))))?;
     if !out.status.success() {
-        return Err(Error::Tooling(format!(
+        return Err(Error::tooling(format!(
             "`npm ci` in {} failed ({}): the packages of clients/package-lock.json could not be installed:\n{}\n\
              help: check that the npm registry is reachable (`npm config get registry`), then run this again",
             dir.display(),
@@ -232,7 +232,7 @@ fn site_packages(venv: &Path) -> Result<PathBuf, Error> {
         .filter_map(Result::ok)
         .map(|entry| entry.path().join("site-packages"))
         .find(|path| path.is_dir())
-        .ok_or_else(|| Error::Tooling(format!("no site-packages under {}", lib.display())))
+        .ok_or_else(|| Error::tooling(format!("no site-packages under {}", lib.display())))
 }
 
 /// What a `--version` command printed, when it ran and succeeded.
@@ -261,7 +261,7 @@ fn minimum_version() -> Result<Version, Error> {
     let path = crate::project::clients_dir().join("package.json");
     let text = std::fs::read_to_string(&path)?;
     minimum_from_package_json(&text).ok_or_else(|| {
-        Error::Usage(format!(
+        Error::usage(format!(
             "{}: `engines.node` must read `>=X.Y` (the lowest Node.js the clients run on)",
             path.display()
         ))

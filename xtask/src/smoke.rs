@@ -19,7 +19,7 @@ use local_cloud::users;
 fn endpoint(env: &str) -> Result<String, Error> {
     let path = project::outputs_dir(env).join("amplifyconfiguration.json");
     let text = std::fs::read_to_string(&path).map_err(|_| Error::NotDeployed { env: env.to_owned() })?;
-    let config: Value = serde_json::from_str(&text).map_err(|e| Error::Usage(format!("{}: {e}", path.display())))?;
+    let config: Value = serde_json::from_str(&text).map_err(|e| Error::usage(format!("{}: {e}", path.display())))?;
     config["aws_cloud_logic_custom"][0]["endpoint"]
         .as_str()
         .map(str::to_owned)
@@ -28,7 +28,7 @@ fn endpoint(env: &str) -> Result<String, Error> {
 
 /// An HTTP(S) client for calling an environment's endpoint.
 pub fn client() -> Result<HttpClient, Error> {
-    HttpClient::new().map_err(|e| Error::Usage(e.to_string()))
+    HttpClient::new().map_err(|e| Error::usage(e.to_string()))
 }
 
 async fn call(client: &HttpClient, base: &str, token: &str, check: &Check) -> Result<(u16, Value), String> {
@@ -105,7 +105,7 @@ pub async fn run(common: &Common) -> Result<(), Error> {
             .send()
             .await
             .map_err(|e| crate::error::cognito("signing the smoke-test user in", e))?;
-        let tokens = auth.authentication_result().ok_or_else(|| Error::Aws("Cognito gave no tokens".into()))?;
+        let tokens = auth.authentication_result().ok_or_else(|| Error::aws("Cognito gave no tokens"))?;
         let token = match config.admin_api.token {
             deploy::config::TokenKind::Access => tokens.access_token(),
             deploy::config::TokenKind::Id => tokens.id_token(),
@@ -164,11 +164,13 @@ pub async fn run(common: &Common) -> Result<(), Error> {
         progress(&format!("{total} passed, 0 failed"));
         Ok(())
     } else {
-        Err(Error::SmokeFailed(format!(
-            "{} passed, {} failed:\n  {}",
-            total - failures.len(),
-            failures.len(),
-            failures.join("\n  ")
-        )))
+        Err(Error::SmokeFailed {
+            report: format!(
+                "{} passed, {} failed:\n  {}",
+                total - failures.len(),
+                failures.len(),
+                failures.join("\n  ")
+            ),
+        })
     }
 }

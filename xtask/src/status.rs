@@ -60,7 +60,7 @@ async fn aws(common: &Common) -> Result<(), Error> {
         .load()
         .await;
     let deployer = deploy::cloudformation::Deployer::new(aws_sdk_cloudformation::Client::new(&sdk), &stack);
-    let status = deployer.status().await.map_err(|e| Error::Aws(e.to_string()))?;
+    let status = deployer.status().await.map_err(|e| Error::aws(e.to_string()))?;
     let Some(status) = status else {
         if common.json {
             println!("{}", json!({ "environment": env, "stack": stack, "deployed": false }));
@@ -68,7 +68,7 @@ async fn aws(common: &Common) -> Result<(), Error> {
         }
         return Err(Error::NotDeployed { env: env.clone() });
     };
-    let outputs = deployer.outputs().await.map_err(|e| Error::Aws(e.to_string()))?;
+    let outputs = deployer.outputs().await.map_err(|e| Error::aws(e.to_string()))?;
     if common.json {
         let outputs: serde_json::Map<String, serde_json::Value> =
             outputs.into_iter().map(|(k, v)| (k, json!(v))).collect();

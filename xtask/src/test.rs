@@ -20,7 +20,7 @@ pub fn run(args: &Args) -> Result<(), Error> {
     // When neither can be had, the other tests still run and the client test fails saying what is missing.
     let node = match crate::node::ensure().and_then(|node| crate::node::ensure_node_packages(&node).map(|()| node)) {
         Ok(node) => Some(node),
-        Err(Error::Tooling(why)) => {
+        Err(Error::Tooling { message: why }) => {
             eprintln!("warning: {why}");
             None
         }

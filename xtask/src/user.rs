@@ -50,8 +50,8 @@ pub async fn create(args: &CreateArgs) -> Result<(), Error> {
     let mut attributes = Vec::new();
     if let Some(email) = &args.email {
         let attribute = |name: &str, value: &str| AttributeType::builder().name(name).value(value).build();
-        attributes.push(attribute("email", email).map_err(|e| Error::Usage(e.to_string()))?);
-        attributes.push(attribute("email_verified", "true").map_err(|e| Error::Usage(e.to_string()))?);
+        attributes.push(attribute("email", email).map_err(|e| Error::usage(e.to_string()))?);
+        attributes.push(attribute("email_verified", "true").map_err(|e| Error::usage(e.to_string()))?);
     }
     users::create_confirmed(&target.cognito, &target.user_pool_id, &args.username, &password, &args.groups, attributes)
         .await?;
@@ -88,14 +88,14 @@ pub async fn token(args: &TokenArgs) -> Result<(), Error> {
     let password = match &args.password {
         Some(p) => p.clone(),
         None if target.is_local => Remembered::new(&project::env_dir(env)).password(&args.username).ok_or_else(|| {
-            Error::Usage(format!(
+            Error::usage(format!(
                 "no password known for {}\nhelp: pass --password, or create the user with `cargo xtask user create {}`",
                 args.username, args.username
             ))
         })?,
         None => {
-            return Err(Error::Usage(
-                "a password is needed\nhelp: pass --password or set ADMIN_QUERIES_PASSWORD".into(),
+            return Err(Error::usage(
+                "a password is needed\nhelp: pass --password or set ADMIN_QUERIES_PASSWORD",
             ));
         }
     };

@@ -66,7 +66,7 @@ async fn measure(args: &Args, binary: &std::path::Path, moto: &str) -> Result<Ve
     let refused = event("Editors");
     let list = event("Admins");
     let failed = |e: local_gateway::runtime_api::InvokeError| {
-        Error::Aws(format!("the function failed under the Runtime API: {e}"))
+        Error::aws(format!("the function failed under the Runtime API: {e}"))
     };
 
     // Cold starts: spawn, then the first response.

@@ -67,7 +67,7 @@ fn cli(project: &Path, args: &[&str]) -> Result<String, Error> {
 }
 
 fn json(text: &str) -> Result<Value, Error> {
-    serde_json::from_str(text.trim()).map_err(|e| Error::BenchFailed(format!("unexpected output {text:?}: {e}")))
+    serde_json::from_str(text.trim()).map_err(|e| Error::bench(format!("unexpected output {text:?}: {e}")))
 }
 
 pub fn run(args: &Args) -> Result<Vec<Row>, Error> {
@@ -92,7 +92,7 @@ pub fn run(args: &Args) -> Result<Vec<Row>, Error> {
         let again = json(&cli(&project, &["deploy", "--instances", INSTANCES, "--release", "--json"])?)?;
         runs.push(started.elapsed());
         if again["changes"].as_array().is_some_and(|c| !c.is_empty()) {
-            return Err(Error::BenchFailed(format!("a second deploy changed something: {}", again["changes"])));
+            return Err(Error::bench(format!("a second deploy changed something: {}", again["changes"])));
         }
     }
     let (median, min, max) = summary(runs);
@@ -335,7 +335,7 @@ async fn fill(cognito: &Client, pool: &str, total: usize) -> Result<(), Error> {
         });
     }
     while let Some(done) = tasks.join_next().await {
-        done.map_err(|e| Error::BenchFailed(format!("a user-creating task failed: {e}")))??;
+        done.map_err(|e| Error::bench(format!("a user-creating task failed: {e}")))??;
     }
     Ok(())
 }
@@ -347,7 +347,7 @@ async fn paginate(
     endpoint: &str,
     token: &str,
 ) -> Result<(Vec<Duration>, Vec<Duration>, usize), Error> {
-    let http = local_gateway::client::HttpClient::new().map_err(|e| Error::Usage(e.to_string()))?;
+    let http = local_gateway::client::HttpClient::new().map_err(|e| Error::usage(e.to_string()))?;
     let (mut sdk, mut api, mut counts) = (Vec::new(), Vec::new(), Vec::new());
     for _ in 0..3 {
         let started = Instant::now();
@@ -377,16 +377,16 @@ async fn paginate(
             if let Some(token) = next.take() {
                 query.push(("token", token));
             }
-            let query = serde_urlencoded::to_string(&query).map_err(|e| Error::BenchFailed(e.to_string()))?;
+            let query = serde_urlencoded::to_string(&query).map_err(|e| Error::bench(e.to_string()))?;
             let url = format!("{endpoint}/listUsers?{query}");
             let response = http
                 .send(Request::new("GET", &url).header("authorization", token))
                 .await
-                .map_err(|e| Error::Aws(format!("calling listUsers through the gateway: {e}")))?;
+                .map_err(|e| Error::aws(format!("calling listUsers through the gateway: {e}")))?;
             let (status, bytes) = (response.status, response.body);
             let page: Value = serde_json::from_slice(&bytes).unwrap_or_default();
             if !(200..300).contains(&status) {
-                return Err(Error::Aws(format!("listUsers answered {status}: {}", String::from_utf8_lossy(&bytes))));
+                return Err(Error::aws(format!("listUsers answered {status}: {}", String::from_utf8_lossy(&bytes))));
             }
             count += page["Users"].as_array().map_or(0, Vec::len);
             match page["NextToken"].as_str() {
@@ -398,7 +398,7 @@ async fn paginate(
         counts.push(count);
     }
     if counts.iter().any(|&c| c != counts[0]) {
-        return Err(Error::BenchFailed(format!("the listings disagree on the number of users: {counts:?}")));
+        return Err(Error::bench(format!("the listings disagree on the number of users: {counts:?}")));
     }
     Ok((sdk, api, counts[0]))
 }

@@ -110,7 +110,7 @@ fn framework() -> Result<Vec<Row>, Error> {
     let stdout = String::from_utf8_lossy(&output.stdout);
     let line = stdout.lines().rfind(|l| l.contains("\"warm_refused\"")).unwrap_or_default();
     let figures: Value =
-        serde_json::from_str(line).map_err(|e| Error::BenchFailed(format!("the warm bench printed {line:?}: {e}")))?;
+        serde_json::from_str(line).map_err(|e| Error::bench(format!("the warm bench printed {line:?}: {e}")))?;
     let (p50, p99) = (
         figures["p50_us"].as_f64().unwrap_or(f64::NAN) / 1000.0,
         figures["p99_us"].as_f64().unwrap_or(f64::NAN) / 1000.0,
