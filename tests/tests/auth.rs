@@ -169,19 +169,25 @@ fn press(session: &mut rexpect::session::PtySession, keys: &str) {
     session.flush().unwrap();
 }
 
-/// A person answers `update-auth`'s questions on a terminal.
-#[test]
-fn the_interactive_walkthrough_restricts_to_a_typed_group() {
-    let dir = project();
+/// `update-auth` on a terminal in `dir`, at its question about the group restriction.
+fn update_auth_on_a_terminal(dir: &std::path::Path) -> rexpect::session::PtySession {
     let mut command = std::process::Command::new(env!("CARGO"));
     command
         .current_dir(e2e::workspace_root())
         .args(["run", "--quiet", "--package", "xtask", "--bin", "xtask", "--", "update-auth"])
-        .env("ADMIN_QUERIES_PROJECT_DIR", &dir);
+        .env("ADMIN_QUERIES_PROJECT_DIR", dir);
     let mut session = rexpect::session::spawn_command(command, Some(120_000)).unwrap();
     session.exp_string("What do you want to do?").unwrap();
     press(&mut session, "\r"); // Create or update the admin queries API
     session.exp_string("Restrict access to the admin queries API to a specific group?").unwrap();
+    session
+}
+
+/// A person answers `update-auth`'s questions on a terminal.
+#[test]
+fn the_interactive_walkthrough_restricts_to_a_typed_group() {
+    let dir = project();
+    let mut session = update_auth_on_a_terminal(&dir);
     press(&mut session, "y");
     session.exp_string("Which group may administer?").unwrap();
     press(&mut session, "\x1b[B"); // Down: past Admins
@@ -206,15 +212,7 @@ fn the_interactive_walkthrough_restricts_to_a_typed_group() {
 #[test]
 fn the_interactive_walkthrough_explains_the_open_door_when_lifting_the_restriction() {
     let dir = project();
-    let mut command = std::process::Command::new(env!("CARGO"));
-    command
-        .current_dir(e2e::workspace_root())
-        .args(["run", "--quiet", "--package", "xtask", "--bin", "xtask", "--", "update-auth"])
-        .env("ADMIN_QUERIES_PROJECT_DIR", &dir);
-    let mut session = rexpect::session::spawn_command(command, Some(120_000)).unwrap();
-    session.exp_string("What do you want to do?").unwrap();
-    press(&mut session, "\r"); // Create or update the admin queries API
-    session.exp_string("Restrict access to the admin queries API to a specific group?").unwrap();
+    let mut session = update_auth_on_a_terminal(&dir);
     press(&mut session, "n");
     session.exp_string("This pool lets anyone sign up").unwrap();
     session.exp_string("How should users get an account?").unwrap();
