@@ -1,0 +1,266 @@
+//! The AWS pipeline's decisions with the SDK's own mocks (aws-smithy-mocks), for what moto cannot answer over plain
+//! HTTP: the plan shown and deleted, nobody to ask, a refusal to destroy data, an output missing, a deployment
+//! that writes its outputs files. Every call goes through the real clients and `deploy::aws`'s real logic.
+#![allow(clippy::unwrap_used)]
+
+use std::path::{Path, PathBuf};
+
+use aws_sdk_cloudformation::error::ErrorMetadata;
+use aws_sdk_cloudformation::operation::create_change_set::CreateChangeSetOutput;
+use aws_sdk_cloudformation::operation::delete_change_set::DeleteChangeSetOutput;
+use aws_sdk_cloudformation::operation::describe_change_set::DescribeChangeSetOutput;
+use aws_sdk_cloudformation::operation::describe_stack_events::DescribeStackEventsOutput;
+use aws_sdk_cloudformation::operation::describe_stacks::{DescribeStacksError, DescribeStacksOutput};
+use aws_sdk_cloudformation::operation::execute_change_set::ExecuteChangeSetOutput;
+use aws_sdk_cloudformation::types::{
+    Change, ChangeAction, ChangeSetStatus, Output, Replacement, ResourceChange, ResourceStatus, Stack, StackEvent,
+    StackStatus,
+};
+use aws_smithy_mocks::{RuleMode, mock, mock_client};
+use aws_smithy_types::DateTime;
+use deploy::aws::{self, Clients, DeployOptions, Deployment, Execute};
+use deploy::config::{Architecture, Config, Environment};
+use deploy::lambda::{Artifact, BuildOptions};
+use deploy::report::{Answer, Recorder};
+
+const STACK: &str = "shop-dev";
+
+fn config() -> Config {
+    Config::parse("project = \"shop\"\n[environments.dev]\nregion = \"eu-west-1\"\n", "admin-queries.toml").unwrap()
+}
+
+fn scratch(name: &str) -> PathBuf {
+    let dir = std::env::temp_dir().join(test_support::unique(name));
+    std::fs::create_dir_all(&dir).unwrap();
+    dir
+}
+
+fn artifact(dir: &Path) -> Artifact {
+    let zip = dir.join("bootstrap.zip");
+    std::fs::write(&zip, b"zip").unwrap();
+    Artifact {
+        architecture: Architecture::Arm64,
+        zip,
+        sha256: deploy::package::sha256_hex(b"zip"),
+        zip_bytes: 3,
+        binary_bytes: 0,
+        max_glibc: None,
+    }
+}
+
+fn options<'a>(config: &'a Config, env: &'a Environment, dir: &Path, execute: Execute) -> DeployOptions<'a> {
+    DeployOptions {
+        config,
+        env_name: "dev",
+        env,
+        build: BuildOptions {
+            architecture: Architecture::Arm64,
+            workspace: dir.to_owned(),
+            tools_dir: dir.join("tools"),
+            target_dir: dir.join("target"),
+            cargo: "cargo".into(),
+        },
+        outputs_dir: dir.join("outputs"),
+        execute,
+        allow_destroying_data: false,
+    }
+}
+
+/// STS and S3 that answer as an account whose bucket and zip are there already; `cfn` for CloudFormation.
+fn clients(cfn: aws_sdk_cloudformation::Client) -> Clients {
+    let identity = mock!(aws_sdk_sts::Client::get_caller_identity).then_output(|| {
+        aws_sdk_sts::operation::get_caller_identity::GetCallerIdentityOutput::builder().account("111122223333").build()
+    });
+    let sts = mock_client!(aws_sdk_sts, RuleMode::MatchAny, [&identity]);
+    let head_bucket = mock!(aws_sdk_s3::Client::head_bucket)
+        .then_output(|| aws_sdk_s3::operation::head_bucket::HeadBucketOutput::builder().build());
+    let encryption = mock!(aws_sdk_s3::Client::put_bucket_encryption)
+        .then_output(|| aws_sdk_s3::operation::put_bucket_encryption::PutBucketEncryptionOutput::builder().build());
+    let block = mock!(aws_sdk_s3::Client::put_public_access_block)
+        .then_output(|| aws_sdk_s3::operation::put_public_access_block::PutPublicAccessBlockOutput::builder().build());
+    let policy = mock!(aws_sdk_s3::Client::put_bucket_policy)
+        .then_output(|| aws_sdk_s3::operation::put_bucket_policy::PutBucketPolicyOutput::builder().build());
+    let head_object = mock!(aws_sdk_s3::Client::head_object)
+        .then_output(|| aws_sdk_s3::operation::head_object::HeadObjectOutput::builder().build());
+    let s3 = mock_client!(aws_sdk_s3, RuleMode::MatchAny, [&head_bucket, &encryption, &block, &policy, &head_object]);
+    let mut clients = Clients::new(&test_support::moto_config("http://127.0.0.1:9", "eu-west-1"));
+    clients.sts = sts;
+    clients.s3 = s3;
+    clients.cloudformation = cfn;
+    clients
+}
+
+fn no_stack() -> DescribeStacksError {
+    DescribeStacksError::generic(
+        ErrorMetadata::builder()
+            .code("ValidationError")
+            .message(format!("Stack with id {STACK} does not exist"))
+            .build(),
+    )
+}
+
+fn change(id: &str, kind: &str, action: ChangeAction, replacement: Option<Replacement>) -> Change {
+    let mut rc = ResourceChange::builder().action(action).logical_resource_id(id).resource_type(kind);
+    if let Some(r) = replacement {
+        rc = rc.replacement(r);
+    }
+    Change::builder().resource_change(rc.build()).build()
+}
+
+fn described(changes: Vec<Change>) -> DescribeChangeSetOutput {
+    DescribeChangeSetOutput::builder().status(ChangeSetStatus::CreateComplete).set_changes(Some(changes)).build()
+}
+
+fn stack_with_outputs(outputs: &[(&str, &str)]) -> DescribeStacksOutput {
+    let mut stack = Stack::builder().stack_name(STACK).stack_status(StackStatus::CreateComplete);
+    for (key, value) in outputs {
+        stack = stack.outputs(Output::builder().output_key(*key).output_value(*value).build());
+    }
+    DescribeStacksOutput::builder().stacks(stack.creation_time(DateTime::from_secs(1)).build()).build()
+}
+
+fn created() -> DescribeStackEventsOutput {
+    let event = StackEvent::builder()
+        .stack_id("arn:aws:cloudformation:eu-west-1:1:stack/shop-dev/1")
+        .stack_name(STACK)
+        .event_id("event-1")
+        .logical_resource_id(STACK)
+        .resource_type("AWS::CloudFormation::Stack")
+        .resource_status(ResourceStatus::CreateComplete)
+        .timestamp(DateTime::from_secs(1_000))
+        .build();
+    DescribeStackEventsOutput::builder().stack_events(event).build()
+}
+
+#[tokio::test]
+async fn a_plan_is_shown_its_change_set_deleted_and_nobody_to_ask_is_an_error() {
+    let (config, dir) = (config(), scratch("aws-mocked-plan"));
+    let env = config.environment("dev", "admin-queries.toml").unwrap();
+    for (execute, answer) in
+        [(Execute::PlanOnly, Answer::Yes), (Execute::Ask, Answer::CannotAsk), (Execute::Ask, Answer::No)]
+    {
+        let describe = mock!(aws_sdk_cloudformation::Client::describe_stacks).then_error(no_stack);
+        let create = mock!(aws_sdk_cloudformation::Client::create_change_set)
+            .then_output(|| CreateChangeSetOutput::builder().id("cs").build());
+        let describe_set = mock!(aws_sdk_cloudformation::Client::describe_change_set)
+            .then_output(|| described(vec![change("UserPool", "AWS::Cognito::UserPool", ChangeAction::Add, None)]));
+        let delete_set = mock!(aws_sdk_cloudformation::Client::delete_change_set)
+            .then_output(|| DeleteChangeSetOutput::builder().build());
+        let execute_set = mock!(aws_sdk_cloudformation::Client::execute_change_set)
+            .then_output(|| ExecuteChangeSetOutput::builder().build());
+        let cfn = mock_client!(
+            aws_sdk_cloudformation,
+            RuleMode::MatchAny,
+            [&describe, &create, &describe_set, &delete_set, &execute_set]
+        );
+        let mut report = Recorder::new(answer);
+        let result =
+            aws::deploy_artifact(&options(&config, &env, &dir, execute), &artifact(&dir), &clients(cfn), &mut report)
+                .await;
+        let said = report.said.join("\n");
+        assert!(said.contains("step: The function is unchanged; not uploaded again"), "{said}");
+        assert!(said.contains(&format!("Plan for {STACK} (eu-west-1)")) && said.contains("Add     UserPool"), "{said}");
+        assert_eq!(delete_set.num_calls(), 1, "the change set is deleted");
+        assert_eq!(execute_set.num_calls(), 0, "nothing is executed");
+        match (execute, answer) {
+            (Execute::PlanOnly, _) => {
+                assert!(matches!(result, Ok(Deployment::Planned)), "{result:?}");
+                assert!(!said.contains("confirm:"), "a plan asks nothing: {said}");
+            }
+            (_, Answer::CannotAsk) => assert!(matches!(result, Err(aws::Error::NoConfirmation)), "{result:?}"),
+            _ => assert!(matches!(result, Ok(Deployment::Declined)), "{result:?}"),
+        }
+    }
+    assert!(!dir.join("outputs").exists(), "no outputs without a deployment");
+    std::fs::remove_dir_all(&dir).unwrap();
+}
+
+#[tokio::test]
+async fn replacing_the_pool_is_refused_as_destroying_data() {
+    let (config, dir) = (config(), scratch("aws-mocked-refused"));
+    let env = config.environment("dev", "admin-queries.toml").unwrap();
+    let describe = mock!(aws_sdk_cloudformation::Client::describe_stacks).then_output(|| stack_with_outputs(&[]));
+    let create = mock!(aws_sdk_cloudformation::Client::create_change_set)
+        .then_output(|| CreateChangeSetOutput::builder().id("cs").build());
+    let describe_set = mock!(aws_sdk_cloudformation::Client::describe_change_set).then_output(|| {
+        described(vec![change("UserPool", "AWS::Cognito::UserPool", ChangeAction::Modify, Some(Replacement::True))])
+    });
+    let delete_set = mock!(aws_sdk_cloudformation::Client::delete_change_set)
+        .then_output(|| DeleteChangeSetOutput::builder().build());
+    let cfn =
+        mock_client!(aws_sdk_cloudformation, RuleMode::MatchAny, [&describe, &create, &describe_set, &delete_set]);
+    let mut report = Recorder::new(Answer::Yes);
+    let err =
+        aws::deploy_artifact(&options(&config, &env, &dir, Execute::Yes), &artifact(&dir), &clients(cfn), &mut report)
+            .await
+            .unwrap_err();
+    assert!(matches!(err, aws::Error::DestroysData { .. }), "{err:?}");
+    assert!(err.to_string().contains("refusing to deploy: this change would replace UserPool"), "{err}");
+    assert_eq!(
+        err.help(),
+        "if losing them is really intended, deploy again with --replace-user-pool-and-lose-its-users"
+    );
+    assert_eq!(delete_set.num_calls(), 1);
+    std::fs::remove_dir_all(&dir).unwrap();
+}
+
+#[tokio::test]
+async fn a_deployment_writes_its_outputs_and_an_output_missing_is_an_error() {
+    let (config, dir) = (config(), scratch("aws-mocked-deployed"));
+    let env = config.environment("dev", "admin-queries.toml").unwrap();
+    let complete: &[(&str, &str)] = &[
+        ("UserPoolId", "eu-west-1_abc"),
+        ("UserPoolClientId", "client123"),
+        ("Endpoint", "https://api.execute-api.eu-west-1.amazonaws.com/dev"),
+    ];
+    for outputs in [&complete[..2], complete] {
+        let describe = mock!(aws_sdk_cloudformation::Client::describe_stacks)
+            .sequence()
+            .error(no_stack)
+            .output(move || stack_with_outputs(outputs))
+            .build();
+        let create = mock!(aws_sdk_cloudformation::Client::create_change_set)
+            .then_output(|| CreateChangeSetOutput::builder().id("cs").build());
+        let describe_set = mock!(aws_sdk_cloudformation::Client::describe_change_set)
+            .then_output(|| described(vec![change("UserPool", "AWS::Cognito::UserPool", ChangeAction::Add, None)]));
+        let execute_set = mock!(aws_sdk_cloudformation::Client::execute_change_set)
+            .then_output(|| ExecuteChangeSetOutput::builder().build());
+        // Before the change, the new stack has no events; then its root's terminal one.
+        let events = mock!(aws_sdk_cloudformation::Client::describe_stack_events)
+            .sequence()
+            .error(|| {
+                aws_sdk_cloudformation::operation::describe_stack_events::DescribeStackEventsError::generic(
+                    ErrorMetadata::builder().code("ValidationError").message("Stack does not exist").build(),
+                )
+            })
+            .output(created)
+            .build();
+        let cfn = mock_client!(
+            aws_sdk_cloudformation,
+            RuleMode::MatchAny,
+            [&describe, &create, &describe_set, &execute_set, &events]
+        );
+        let mut report = Recorder::new(Answer::Yes);
+        let result = aws::deploy_artifact(
+            &options(&config, &env, &dir, Execute::Ask),
+            &artifact(&dir),
+            &clients(cfn),
+            &mut report,
+        )
+        .await;
+        assert_eq!(execute_set.num_calls(), 1);
+        if outputs.len() < 3 {
+            let err = result.unwrap_err();
+            let aws::Error::MissingOutput(missing) = &err else { panic!("{err:?}") };
+            assert_eq!((missing.stack.as_str(), missing.name), (STACK, "Endpoint"));
+            assert!(!dir.join("outputs").exists(), "no file with an empty endpoint");
+        } else {
+            let Ok(Deployment::Deployed(deployed)) = result else { panic!("{result:?}") };
+            assert_eq!(deployed.outputs.user_pool_id, "eu-west-1_abc");
+            assert_eq!(deployed.files.len(), 4);
+            let written = std::fs::read_to_string(dir.join("outputs/amplifyconfiguration.json")).unwrap();
+            assert!(written.contains("client123") && written.contains("eu-west-1_abc"), "{written}");
+        }
+    }
+    std::fs::remove_dir_all(&dir).unwrap();
+}
