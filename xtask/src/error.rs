@@ -110,9 +110,12 @@ impl Error {
         }
     }
 
-    /// What to do about it, in one line, where the message does not already say so.
-    pub fn help(&self) -> Option<String> {
-        let help = match self {
+    /// What to do about it, in one line: the `help:` line of the message where it has one, else the kind's own.
+    pub fn help(&self) -> String {
+        if let Some((_, help)) = self.to_string().split_once("\nhelp: ") {
+            return help.to_owned();
+        }
+        match self {
             Self::CommandFailed { .. } => "its own output above says why; fix that, then run this again".to_owned(),
             Self::TestsFailed => {
                 "the failing tests are named above; `cargo xtask test -- -p <crate> <test>` runs one".into()
@@ -132,16 +135,21 @@ impl Error {
             Self::Aws { .. } => {
                 "check the credentials and the region, or for `local` that moto runs (`cargo xtask status`)".into()
             }
-            Self::Moto(_)
-            | Self::Config(_)
-            | Self::Usage { .. }
-            | Self::Tooling { .. }
-            | Self::Apply(_)
-            | Self::Edit(_) => {
-                return None;
-            }
-        };
-        Some(help)
+            Self::Moto(_) => "install Python 3 with venv, check that PyPI is reachable, then run this again".into(),
+            Self::Config(_) => "correct admin-queries.toml as said; the README's config section lists every key".into(),
+            Self::Usage { .. } | Self::Edit(_) => "`cargo xtask <command> --help` shows what each command takes".into(),
+            Self::Tooling { .. } => "install what the message names, then run this again".into(),
+            Self::Apply(_) => "run `cargo xtask teardown`, then deploy again".into(),
+        }
+    }
+
+    /// The message without its `help:` line, which [`Error::help`] answers.
+    pub fn message(&self) -> String {
+        let message = self.to_string();
+        match message.split_once("\nhelp: ") {
+            Some((before, _)) => before.to_owned(),
+            None => message,
+        }
     }
 }
 
@@ -268,8 +276,10 @@ mod tests {
             Error::usage("nothing to change\nhelp: pass flags"),
         ];
         for error in errors {
-            let message = error.to_string();
-            assert!(error.help().is_some() || message.contains("\nhelp: "), "{message}: no help");
+            assert!(!error.help().is_empty(), "{error}: no help");
+            assert!(!error.message().contains("help:"), "{error}: the help is printed once, on its own line");
         }
+        let inline = Error::usage("nothing to change\nhelp: pass flags");
+        assert_eq!((inline.message().as_str(), inline.help().as_str()), ("nothing to change", "pass flags"));
     }
 }

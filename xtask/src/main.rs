@@ -157,12 +157,8 @@ fn main() -> ExitCode {
     match result {
         Ok(()) => ExitCode::SUCCESS,
         Err(error) => {
-            let message = error.to_string();
-            eprintln!("error: {message}");
-            // Every error says what to do: on its own line, unless its message already ends with it.
-            if let Some(help) = error.help().filter(|_| !message.contains("\nhelp: ")) {
-                eprintln!("help: {help}");
-            }
+            // Every error says what to do, on a line of its own.
+            eprintln!("error: {}\nhelp: {}", error.message(), error.help());
             ExitCode::from(error.exit_code())
         }
     }
