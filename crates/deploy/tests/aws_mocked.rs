@@ -18,10 +18,13 @@ use aws_sdk_cloudformation::types::{
 };
 use aws_smithy_mocks::{RuleMode, mock, mock_client};
 use aws_smithy_types::DateTime;
-use deploy::aws::{self, Clients, DeployOptions, Deployment, Execute};
-use deploy::config::{Architecture, Config, Environment};
-use deploy::lambda::{Artifact, BuildOptions};
+use deploy::aws::{self, Clients, Deployment, Execute};
+use deploy::config::{Architecture, Config};
+use deploy::lambda::Artifact;
 use deploy::report::{Answer, Recorder};
+
+mod common;
+use common::options;
 
 const STACK: &str = "shop-dev";
 
@@ -45,24 +48,6 @@ fn artifact(dir: &Path) -> Artifact {
         zip_bytes: 3,
         binary_bytes: 0,
         max_glibc: None,
-    }
-}
-
-fn options<'a>(config: &'a Config, env: &'a Environment, dir: &Path, execute: Execute) -> DeployOptions<'a> {
-    DeployOptions {
-        config,
-        env_name: "dev",
-        env,
-        build: BuildOptions {
-            architecture: Architecture::Arm64,
-            workspace: dir.to_owned(),
-            tools_dir: dir.join("tools"),
-            target_dir: dir.join("target"),
-            cargo: "cargo".into(),
-        },
-        outputs_dir: dir.join("outputs"),
-        execute,
-        allow_destroying_data: false,
     }
 }
 

@@ -5,10 +5,13 @@
 
 use std::path::PathBuf;
 
-use deploy::aws::{self, DeployOptions, Execute, TeardownOptions};
+use deploy::aws::{self, Execute, TeardownOptions};
 use deploy::config::{Architecture, Config};
-use deploy::lambda::{Artifact, BuildOptions};
+use deploy::lambda::Artifact;
 use deploy::report::{Answer, Recorder};
+
+mod common;
+use common::options;
 
 fn config(stack: &str) -> Config {
     let text = format!(
@@ -30,29 +33,6 @@ fn artifact(dir: &std::path::Path) -> Artifact {
         zip_bytes: bytes.len(),
         binary_bytes: 0,
         max_glibc: None,
-    }
-}
-
-fn options<'a>(
-    config: &'a Config,
-    env: &'a deploy::config::Environment,
-    dir: &std::path::Path,
-    execute: Execute,
-) -> DeployOptions<'a> {
-    DeployOptions {
-        config,
-        env_name: "dev",
-        env,
-        build: BuildOptions {
-            architecture: Architecture::Arm64,
-            workspace: dir.to_owned(),
-            tools_dir: dir.join("tools"),
-            target_dir: dir.join("target"),
-            cargo: "cargo".into(),
-        },
-        outputs_dir: dir.join("outputs"),
-        execute,
-        allow_destroying_data: false,
     }
 }
 
