@@ -2,8 +2,22 @@
 //! and the token lifetimes as the template sets them in AWS, changed in place, and nothing done twice.
 #![allow(clippy::unwrap_used)]
 
-use aws_sdk_cognitoidentityprovider::types::{TimeUnitsType, UserPoolMfaType};
+use aws_sdk_cognitoidentityprovider::types::{TimeUnitsType, UserPoolClientType, UserPoolMfaType};
 use local_cloud::cognito::{GroupSpec, PoolSpec, apply, local_client};
+
+async fn describe_client(
+    cognito: &aws_sdk_cognitoidentityprovider::Client,
+    pool: &str,
+    client: &str,
+) -> UserPoolClientType {
+    let out = cognito.describe_user_pool_client().user_pool_id(pool).client_id(client).send().await.unwrap();
+    out.user_pool_client().unwrap().clone()
+}
+
+/// The access, ID and refresh token lifetimes of an app client.
+fn lifetimes(client: &UserPoolClientType) -> (Option<i32>, Option<i32>, i32) {
+    (client.access_token_validity(), client.id_token_validity(), client.refresh_token_validity())
+}
 
 fn spec(name: &str, self_sign_up: bool, mfa: &str, minutes: [i32; 3]) -> PoolSpec {
     PoolSpec {
@@ -30,18 +44,8 @@ async fn self_sign_up_mfa_and_token_lifetimes_are_applied_and_changed_in_place()
     let pool = cognito.describe_user_pool().user_pool_id(&open.pool_id).send().await.unwrap();
     let admin_only = pool.user_pool().unwrap().admin_create_user_config().unwrap().allow_admin_create_user_only();
     assert!(!admin_only, "self sign-up is on");
-    let client = cognito
-        .describe_user_pool_client()
-        .user_pool_id(&open.pool_id)
-        .client_id(&open.client_id)
-        .send()
-        .await
-        .unwrap();
-    let client = client.user_pool_client().unwrap();
-    assert_eq!(
-        (client.access_token_validity(), client.id_token_validity(), client.refresh_token_validity()),
-        (Some(60), Some(60), 43_200)
-    );
+    let client = describe_client(&cognito, &open.pool_id, &open.client_id).await;
+    assert_eq!(lifetimes(&client), (Some(60), Some(60), 43_200));
     assert_eq!(client.token_validity_units().unwrap().refresh_token(), Some(&TimeUnitsType::Minutes));
 
     // Self sign-up is taken at creation: a change asks for a new local pool, and changes nothing.
@@ -56,18 +60,7 @@ async fn self_sign_up_mfa_and_token_lifetimes_are_applied_and_changed_in_place()
     let mfa = cognito.get_user_pool_mfa_config().user_pool_id(&open.pool_id).send().await.unwrap();
     assert_eq!(mfa.mfa_configuration(), Some(&UserPoolMfaType::On));
     assert!(mfa.software_token_mfa_configuration().unwrap().enabled(), "TOTP is the factor");
-    let client = cognito
-        .describe_user_pool_client()
-        .user_pool_id(&open.pool_id)
-        .client_id(&open.client_id)
-        .send()
-        .await
-        .unwrap();
-    let client = client.user_pool_client().unwrap();
-    assert_eq!(
-        (client.access_token_validity(), client.id_token_validity(), client.refresh_token_validity()),
-        (Some(15), Some(15), 720)
-    );
+    assert_eq!(lifetimes(&describe_client(&cognito, &open.pool_id, &open.client_id).await), (Some(15), Some(15), 720));
 
     // Nothing changed: nothing done.
     let again = apply(&cognito, &endpoint, &spec(&name, true, "ON", [15, 15, 720])).await.unwrap();
