@@ -31,6 +31,10 @@ groups = [{ name = "Admins", precedence = 1 }]
 restrict_to_group = "Admins"
 token = "access"
 cors_origins = ["*"]
+# The gateway and the function alone, as before the live check existed: with it, every request makes two more
+# calls to moto, which answers one request at a time. Its cost is measured by `cargo bench -p admin-api --bench
+# verify` (BENCHMARKS.md, "Live verification").
+verify_caller = "off"
 "#;
 
 /// Tears the benchmark's environment down when dropped.
