@@ -72,10 +72,6 @@ impl Caller {
             _ => None,
         }
     }
-
-    pub fn is_in_group(&self, group: &str) -> bool {
-        self.groups.iter().any(|g| g == group)
-    }
 }
 
 /// Parses `cognito:groups` in the three shapes it arrives in: `Admins,Editors` (REST authorizer events),

@@ -102,7 +102,7 @@ pub async fn verify(
                 })
             }
             _ => resolve(state, username).await.map_err(|e| match e {
-                ApiError::Cognito { code, .. } if code == "UserNotFoundException" => ApiError::Revoked(GONE),
+                e if is_user_not_found(&e) => ApiError::Revoked(GONE),
                 other => other,
             }),
         }
@@ -119,7 +119,7 @@ pub async fn verify(
     }
     match groups {
         Ok(groups) => Ok(groups.unwrap_or_default()),
-        Err(ApiError::Cognito { code, .. }) if code == "UserNotFoundException" => Err(ApiError::Revoked(GONE)),
+        Err(e) if is_user_not_found(&e) => Err(ApiError::Revoked(GONE)),
         Err(e) => Err(e),
     }
 }
@@ -135,10 +135,6 @@ impl<'a> AdminGroup<'a> {
     /// The administering group, if the API has one.
     pub fn of(state: &'a AppState) -> Option<Self> {
         state.config.admin_group.as_deref().map(|name| Self { state, name })
-    }
-
-    pub fn name(&self) -> &str {
-        self.name
     }
 
     /// The group's enabled members now.
