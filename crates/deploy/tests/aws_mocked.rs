@@ -76,12 +76,7 @@ fn clients(cfn: aws_sdk_cloudformation::Client) -> Clients {
 }
 
 fn no_stack() -> DescribeStacksError {
-    DescribeStacksError::generic(
-        ErrorMetadata::builder()
-            .code("ValidationError")
-            .message(format!("Stack with id {STACK} does not exist"))
-            .build(),
-    )
+    common::no_stack(STACK)
 }
 
 fn change(id: &str, kind: &str, action: ChangeAction, replacement: Option<Replacement>) -> Change {

@@ -5,7 +5,6 @@
 use std::time::Duration;
 
 use aws_sdk_cloudformation::Client;
-use aws_sdk_cloudformation::error::ErrorMetadata;
 use aws_sdk_cloudformation::operation::create_change_set::CreateChangeSetOutput;
 use aws_sdk_cloudformation::operation::delete_change_set::DeleteChangeSetOutput;
 use aws_sdk_cloudformation::operation::delete_stack::DeleteStackOutput;
@@ -17,6 +16,8 @@ use aws_sdk_cloudformation::types::{
     Change, ChangeAction, ChangeSetStatus, ChangeSetType, Replacement, RequiresRecreation, ResourceChange,
     ResourceChangeDetail, ResourceStatus, ResourceTargetDefinition, Stack, StackEvent, StackStatus,
 };
+mod common;
+
 use aws_smithy_mocks::{RuleMode, mock, mock_client};
 use aws_smithy_types::DateTime;
 use deploy::cloudformation::{Deleted, DeployError, Deployer, Prepared, Report};
@@ -30,12 +31,7 @@ fn stack(status: StackStatus) -> DescribeStacksOutput {
 }
 
 fn no_stack() -> DescribeStacksError {
-    DescribeStacksError::generic(
-        ErrorMetadata::builder()
-            .code("ValidationError")
-            .message(format!("Stack with id {STACK} does not exist"))
-            .build(),
-    )
+    common::no_stack(STACK)
 }
 
 fn event(n: i64, id: &str, kind: &str, status: ResourceStatus, reason: &str) -> StackEvent {
