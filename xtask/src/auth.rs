@@ -119,6 +119,29 @@ fn prompt_error(e: dialoguer::Error) -> Error {
     Error::usage(format!("the prompt failed: {e}"))
 }
 
+/// Asks to pick one of `items`.
+fn select<T: std::fmt::Display>(prompt: &str, items: &[T], default: usize) -> Result<usize, Error> {
+    Select::new().with_prompt(prompt).items(items).default(default).interact().map_err(prompt_error)
+}
+
+/// Asks yes or no.
+fn confirm(prompt: impl Into<String>, default: bool) -> Result<bool, Error> {
+    Confirm::new().with_prompt(prompt).default(default).interact().map_err(prompt_error)
+}
+
+/// Asks for a value, offering `default`.
+fn input<T>(prompt: impl Into<String>, default: Option<T>) -> Result<T, Error>
+where
+    T: Clone + ToString + std::str::FromStr,
+    T::Err: ToString,
+{
+    let mut question = Input::new().with_prompt(prompt);
+    if let Some(default) = default {
+        question = question.default(default);
+    }
+    question.interact_text().map_err(prompt_error)
+}
+
 /// The `update-auth` menu.
 fn ask_update(current: &Config) -> Result<Vec<Change>, Error> {
     let choices = [
@@ -130,20 +153,14 @@ fn ask_update(current: &Config) -> Result<Vec<Change>, Error> {
         "Change the CORS origins",
         "Enable or disable actions",
     ];
-    let choice = Select::new()
-        .with_prompt("What do you want to do?")
-        .items(choices)
-        .default(0)
-        .interact()
-        .map_err(prompt_error)?;
+    let choice = select("What do you want to do?", &choices, 0)?;
     let groups: Vec<String> = current.user_pool.groups.iter().map(|g| g.name.clone()).collect();
     Ok(match choice {
         0 => {
-            let restrict = Confirm::new()
-                .with_prompt("Restrict access to the admin queries API to a specific group?")
-                .default(current.admin_api.restrict_to_group.is_some())
-                .interact()
-                .map_err(prompt_error)?;
+            let restrict = confirm(
+                "Restrict access to the admin queries API to a specific group?",
+                current.admin_api.restrict_to_group.is_some(),
+            )?;
             if restrict {
                 vec![Change::Restrict(Some(ask_group(&groups, current.admin_api.restrict_to_group.as_deref())?))]
             } else {
@@ -157,30 +174,20 @@ fn ask_update(current: &Config) -> Result<Vec<Change>, Error> {
             }
         }
         1 => {
-            let name: String =
-                Input::new().with_prompt("Name of the new group").interact_text().map_err(prompt_error)?;
+            let name: String = input("Name of the new group", None)?;
             let next = current.user_pool.groups.iter().filter_map(|g| g.precedence).max().map_or(1, |p| p + 1);
-            let precedence: i32 = Input::new()
-                .with_prompt("Its precedence (lower wins)")
-                .default(next)
-                .interact_text()
-                .map_err(prompt_error)?;
+            let precedence: i32 = input("Its precedence (lower wins)", Some(next))?;
             vec![Change::AddGroup { name, precedence: Some(precedence) }]
         }
         2 => {
-            let index =
-                Select::new().with_prompt("Which group?").items(&groups).default(0).interact().map_err(prompt_error)?;
+            let index = select("Which group?", &groups, 0)?;
             vec![Change::RemoveGroup(groups[index].clone())]
         }
         3 => {
             let mut changes = Vec::new();
             for (i, group) in current.user_pool.groups.iter().enumerate() {
                 let default = group.precedence.unwrap_or(i32::try_from(i).unwrap_or(0) + 1);
-                let precedence: i32 = Input::new()
-                    .with_prompt(format!("Precedence of {}", group.name))
-                    .default(default)
-                    .interact_text()
-                    .map_err(prompt_error)?;
+                let precedence: i32 = input(format!("Precedence of {}", group.name), Some(default))?;
                 if Some(precedence) != group.precedence {
                     changes.push(Change::Precedence { name: group.name.clone(), precedence });
                 }
@@ -190,12 +197,7 @@ fn ask_update(current: &Config) -> Result<Vec<Change>, Error> {
         4 => {
             let kinds = ["access token (Amplify's default)", "ID token (Hosted UI apps)"];
             let default = usize::from(current.admin_api.token == TokenKind::Id);
-            let kind = Select::new()
-                .with_prompt("Which token does the API accept?")
-                .items(kinds)
-                .default(default)
-                .interact()
-                .map_err(prompt_error)?;
+            let kind = select("Which token does the API accept?", &kinds, default)?;
             vec![Change::Token(if kind == 1 { TokenKind::Id } else { TokenKind::Access })]
         }
         6 => {
@@ -208,25 +210,12 @@ fn ask_update(current: &Config) -> Result<Vec<Change>, Error> {
                 .defaults(&enabled)
                 .interact()
                 .map_err(prompt_error)?;
-            all.iter()
-                .enumerate()
-                .filter(|(i, _)| chosen.contains(i) != enabled[*i])
-                .map(|(i, name)| {
-                    if chosen.contains(&i) {
-                        Change::EnableAction((*name).to_owned())
-                    } else {
-                        Change::DisableAction((*name).to_owned())
-                    }
-                })
-                .collect()
+            auth::serve_only(current, &chosen.iter().map(|i| all[*i]).collect::<Vec<_>>())
         }
         _ => {
-            let origins: String = Input::new()
-                .with_prompt("Origins, comma-separated (* for any)")
-                .default(current.admin_api.cors_origins.join(","))
-                .interact_text()
-                .map_err(prompt_error)?;
-            vec![Change::Cors(origins.split(',').map(|o| o.trim().to_owned()).filter(|o| !o.is_empty()).collect())]
+            let origins: String =
+                input("Origins, comma-separated (* for any)", Some(current.admin_api.cors_origins.join(",")))?;
+            vec![Change::Cors(auth::list(&origins))]
         }
     })
 }
@@ -246,12 +235,7 @@ fn ask_open_door(current: &Config) -> Result<Option<Vec<Change>>, Error> {
         "Let every signed-in user administer anyway, including those who sign themselves up",
         "Keep the group restriction",
     ];
-    let way = Select::new()
-        .with_prompt("How should users get an account?")
-        .items(ways)
-        .default(0)
-        .interact()
-        .map_err(prompt_error)?;
+    let way = select("How should users get an account?", &ways, 0)?;
     Ok(match way {
         0 => Some(vec![Change::SelfSignUp(false)]),
         1 => Some(vec![Change::AllowAnySignedInUser(true)]),
@@ -264,17 +248,8 @@ fn ask_group(groups: &[String], current: Option<&str>) -> Result<String, Error> 
     let mut items: Vec<String> = groups.to_vec();
     items.push("Another group (type its name)".to_owned());
     let default = current.and_then(|c| groups.iter().position(|g| g == c)).unwrap_or(0);
-    let index = Select::new()
-        .with_prompt("Which group may administer?")
-        .items(&items)
-        .default(default)
-        .interact()
-        .map_err(prompt_error)?;
-    if index < groups.len() {
-        Ok(groups[index].clone())
-    } else {
-        Input::new().with_prompt("Group name").interact_text().map_err(prompt_error)
-    }
+    let index = select("Which group may administer?", &items, default)?;
+    if index < groups.len() { Ok(groups[index].clone()) } else { input("Group name", None) }
 }
 
 /// Prints the change to the file as a unified diff.
@@ -285,17 +260,7 @@ fn show_diff(before: &str, after: &str) {
 
 /// How many users the environment's pool has in `group`, when the environment is reachable.
 async fn members(env: &str, group: &str) -> Option<usize> {
-    let target = local_cloud::target::resolve(&project::place(env)).await.ok()?;
-    let out = target
-        .cognito
-        .list_users_in_group()
-        .user_pool_id(&target.user_pool_id)
-        .group_name(group)
-        .limit(60)
-        .send()
-        .await
-        .ok()?;
-    Some(out.users().len())
+    local_cloud::target::resolve(&project::place(env)).await.ok()?.members(group).await
 }
 
 /// `deploy_now` deploys the environment when the user asks for it (its `bool`: ask before executing a plan).
@@ -355,7 +320,7 @@ pub async fn update(
             let ok = if args.yes {
                 true
             } else if asking {
-                Confirm::new().with_prompt(question).default(false).interact().map_err(prompt_error)?
+                confirm(question, false)?
             } else {
                 return Err(Error::usage(format!("{question}\nhelp: pass --yes to remove it")));
             };
@@ -373,9 +338,7 @@ pub async fn update(
     for note in &edited.notes {
         progress(note);
     }
-    if asking
-        && !Confirm::new().with_prompt(format!("Write {FILE_NAME}?")).default(true).interact().map_err(prompt_error)?
-    {
+    if asking && !confirm(format!("Write {FILE_NAME}?"), true)? {
         progress("Nothing was written");
         return Ok(());
     }
@@ -390,13 +353,7 @@ async fn offer_deploy(
     asking: bool,
     deploy_now: impl AsyncFnOnce(&Common, bool) -> Result<(), Error>,
 ) -> Result<(), Error> {
-    let go = deploy
-        || (asking
-            && Confirm::new()
-                .with_prompt(format!("Deploy `{}` now?", common.env))
-                .default(false)
-                .interact()
-                .map_err(prompt_error)?);
+    let go = deploy || (asking && confirm(format!("Deploy `{}` now?", common.env), false)?);
     if go {
         return deploy_now(common, asking).await;
     }
@@ -420,32 +377,24 @@ pub async fn add(
     let asking = !args.yes && interactive();
     let project = match &args.project {
         Some(name) => name.clone(),
-        None if asking => Input::new()
-            .with_prompt("Project name (names the stacks)")
-            .default("myapp".to_owned())
-            .interact_text()
-            .map_err(prompt_error)?,
+        None if asking => input("Project name (names the stacks)", Some("myapp".to_owned()))?,
         None => "myapp".to_owned(),
     };
     // A new pool may sign in however it likes: the library sets it instead of refusing a change.
     let mut sign_in = args.flags.sign_in.as_deref().map(auth::sign_in);
     let mut changes = auth::changes_from_flags(&flags(&args.flags))?;
     if asking && changes.is_empty() && sign_in.is_none() {
-        let how = Select::new()
-            .with_prompt("Do you want to use the default authentication and security configuration?")
-            .items([
+        let how = select(
+            "Do you want to use the default authentication and security configuration?",
+            &[
                 "Default configuration (an Admins group; the admin API restricted to it; access tokens)",
                 "Manual configuration",
-            ])
-            .default(0)
-            .interact()
-            .map_err(prompt_error)?;
+            ],
+            0,
+        )?;
         if how == 1 {
-            let api = Confirm::new()
-                .with_prompt("Do you want to add an admin queries API (the admin API for your users and groups)?")
-                .default(true)
-                .interact()
-                .map_err(prompt_error)?;
+            let api =
+                confirm("Do you want to add an admin queries API (the admin API for your users and groups)?", true)?;
             if !api {
                 progress(
                     "Admin Queries is that API, so there is nothing for this tool to deploy without it. Nothing was written",
@@ -453,36 +402,17 @@ pub async fn add(
                 return Ok(());
             }
             let ways = ["Username", "Email", "Phone number"];
-            let way = Select::new()
-                .with_prompt("How do you want users to be able to sign in?")
-                .items(ways)
-                .default(0)
-                .interact()
-                .map_err(prompt_error)?;
+            let way = select("How do you want users to be able to sign in?", &ways, 0)?;
             sign_in = Some(match way {
                 1 => vec![UsernameAttribute::Email],
                 2 => vec![UsernameAttribute::PhoneNumber],
                 _ => Vec::new(),
             });
-            let groups: String = Input::new()
-                .with_prompt("User pool groups, in order of precedence (comma-separated)")
-                .default("Admins".to_owned())
-                .interact_text()
-                .map_err(prompt_error)?;
-            let names: Vec<String> = groups.split(',').map(|g| g.trim().to_owned()).filter(|g| !g.is_empty()).collect();
-            for (i, name) in names.iter().enumerate() {
-                let precedence = i32::try_from(i).unwrap_or(0) + 1;
-                if name == "Admins" {
-                    changes.push(Change::Precedence { name: name.clone(), precedence });
-                } else {
-                    changes.push(Change::AddGroup { name: name.clone(), precedence: Some(precedence) });
-                }
-            }
-            let restrict = Confirm::new()
-                .with_prompt("Restrict access to the admin queries API to a specific group?")
-                .default(true)
-                .interact()
-                .map_err(prompt_error)?;
+            let groups: String =
+                input("User pool groups, in order of precedence (comma-separated)", Some("Admins".to_owned()))?;
+            let names = auth::list(&groups);
+            changes.extend(auth::groups_in_order(&names));
+            let restrict = confirm("Restrict access to the admin queries API to a specific group?", true)?;
             if restrict {
                 changes.push(Change::Restrict(Some(ask_group(&names, names.first().map(String::as_str))?)));
             } else {
@@ -496,25 +426,11 @@ pub async fn add(
                     None => changes.push(Change::Restrict(Some(ask_group(&names, names.first().map(String::as_str))?))),
                 }
             }
-            if !names.iter().any(|n| n == "Admins") {
-                changes.push(Change::RemoveGroup("Admins".to_owned()));
-            }
             let kinds = ["Access token (Amplify's default)", "ID token (Hosted UI apps)"];
-            let kind = Select::new()
-                .with_prompt("Which token will clients send?")
-                .items(kinds)
-                .default(0)
-                .interact()
-                .map_err(prompt_error)?;
+            let kind = select("Which token will clients send?", &kinds, 0)?;
             changes.push(Change::Token(if kind == 1 { TokenKind::Id } else { TokenKind::Access }));
-            let origins: String = Input::new()
-                .with_prompt("CORS origins, comma-separated (* for any)")
-                .default("*".to_owned())
-                .interact_text()
-                .map_err(prompt_error)?;
-            changes.push(Change::Cors(
-                origins.split(',').map(|o| o.trim().to_owned()).filter(|o| !o.is_empty()).collect(),
-            ));
+            let origins: String = input("CORS origins, comma-separated (* for any)", Some("*".to_owned()))?;
+            changes.push(Change::Cors(auth::list(&origins)));
         }
     }
     let shown = path.display().to_string();

@@ -33,7 +33,7 @@ pub async fn deploy(
         config,
         env_name,
         env,
-        build: crate::lambda::options(config.lambda.architecture),
+        build: project::build_options(config.lambda.architecture),
         outputs_dir: project::outputs_dir(env_name),
         execute: if args.plan {
             Execute::PlanOnly

@@ -3,7 +3,7 @@
 use std::path::Path;
 
 use deploy::config::Architecture;
-use deploy::lambda::{self, BuildOptions};
+use deploy::lambda;
 use serde_json::json;
 
 use crate::error::Error;
@@ -36,17 +36,6 @@ impl From<Arch> for Architecture {
     }
 }
 
-/// Building for `architecture` in this workspace, with its tools directory and cargo.
-pub fn options(architecture: Architecture) -> BuildOptions {
-    BuildOptions {
-        architecture,
-        workspace: project::root(),
-        tools_dir: project::tools_dir(),
-        target_dir: project::target_dir(),
-        cargo: std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into()),
-    }
-}
-
 fn mb(bytes: usize) -> String {
     format!("{:.1} MB", bytes as f64 / 1_000_000.0)
 }
@@ -61,7 +50,7 @@ pub fn run(args: &Args) -> Result<(), Error> {
             Err(e) => return Err(e),
         },
     };
-    let artifact = lambda::build(&options(architecture), &mut Terminal::new())?;
+    let artifact = lambda::build(&project::build_options(architecture), &mut Terminal::new())?;
     let glibc = artifact.max_glibc.map(|(a, b)| format!("{a}.{b}"));
     if args.json {
         let out = json!({

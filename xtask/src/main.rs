@@ -8,7 +8,6 @@ mod deploy_aws;
 mod deploy_local;
 mod error;
 mod lambda;
-mod node;
 mod project;
 mod reporter;
 mod smoke;

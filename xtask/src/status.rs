@@ -54,21 +54,16 @@ pub fn run(common: &Common) -> Result<(), Error> {
 async fn aws(common: &Common) -> Result<(), Error> {
     let env = &common.env;
     let (config, environment) = project::load(env)?;
-    let stack = config.names(env, &environment).stack;
-    let sdk = aws_config::defaults(aws_config::BehaviorVersion::latest())
-        .region(aws_config::Region::new(environment.region().to_owned()))
-        .load()
-        .await;
-    let deployer = deploy::cloudformation::Deployer::new(aws_sdk_cloudformation::Client::new(&sdk), &stack);
-    let status = deployer.status().await.map_err(|e| Error::aws(e.to_string()))?;
-    let Some(status) = status else {
+    let aws = deploy::aws::Clients::for_region(environment.region()).await;
+    let Some(state) = deploy::aws::status(&config, env, &environment, &aws).await? else {
         if common.json {
+            let stack = config.names(env, &environment).stack;
             println!("{}", json!({ "environment": env, "stack": stack, "deployed": false }));
             return Ok(());
         }
         return Err(Error::NotDeployed { env: env.clone() });
     };
-    let outputs = deployer.outputs().await.map_err(|e| Error::aws(e.to_string()))?;
+    let deploy::aws::StackState { stack, status, outputs } = state;
     if common.json {
         let outputs: serde_json::Map<String, serde_json::Value> =
             outputs.into_iter().map(|(k, v)| (k, json!(v))).collect();

@@ -1,8 +1,7 @@
 //! `cargo xtask user create` and `cargo xtask token`: the same commands for the local environment and for AWS.
 
-use aws_sdk_cognitoidentityprovider::types::AttributeType;
-use local_cloud::target::{Target, resolve};
-use local_cloud::users::{self, Remembered};
+use local_cloud::target::resolve;
+use local_cloud::users::{self, Created, NewUser};
 use serde_json::json;
 
 use crate::cli::Common;
@@ -43,21 +42,13 @@ pub struct TokenArgs {
 pub async fn create(args: &CreateArgs) -> Result<(), Error> {
     let env = &args.common.env;
     let target = resolve(&project::place(env)).await?;
-    let (password, generated) = match &args.password {
-        Some(p) => (p.clone(), false),
-        None => (users::generate_password()?, true),
+    let user = NewUser {
+        username: args.username.clone(),
+        password: args.password.clone(),
+        groups: args.groups.clone(),
+        email: args.email.clone(),
     };
-    let mut attributes = Vec::new();
-    if let Some(email) = &args.email {
-        let attribute = |name: &str, value: &str| AttributeType::builder().name(name).value(value).build();
-        attributes.push(attribute("email", email).map_err(|e| Error::usage(e.to_string()))?);
-        attributes.push(attribute("email_verified", "true").map_err(|e| Error::usage(e.to_string()))?);
-    }
-    users::create_confirmed(&target.cognito, &target.user_pool_id, &args.username, &password, &args.groups, attributes)
-        .await?;
-    if target.is_local {
-        Remembered::new(&project::env_dir(env)).remember(&args.username, &password)?;
-    }
+    let Created { password, generated } = users::create(&target, &project::env_dir(env), &user).await?;
     if args.common.json {
         let mut out = json!({ "username": args.username, "groups": args.groups, "userPoolId": target.user_pool_id });
         if generated {
@@ -73,42 +64,25 @@ pub async fn create(args: &CreateArgs) -> Result<(), Error> {
                 progress("The password is shown once; store it now");
             }
         }
-        progress(&format!(
-            "Next: cargo xtask token {}{}",
-            args.username,
-            if env == "local" { String::new() } else { format!(" --env {env}") }
-        ));
+        let env_flag = if env == "local" { String::new() } else { format!(" --env {env}") };
+        progress(&format!("Next: cargo xtask token {}{env_flag}", args.username));
     }
     Ok(())
 }
 
 pub async fn token(args: &TokenArgs) -> Result<(), Error> {
     let env = &args.common.env;
-    let target: Target = resolve(&project::place(env)).await?;
-    let password = match &args.password {
-        Some(p) => p.clone(),
-        None if target.is_local => Remembered::new(&project::env_dir(env)).password(&args.username).ok_or_else(|| {
-            Error::usage(format!(
-                "no password known for {}\nhelp: pass --password, or create the user with `cargo xtask user create {}`",
-                args.username, args.username
-            ))
-        })?,
-        None => {
-            return Err(Error::usage(
-                "a password is needed\nhelp: pass --password or set ADMIN_QUERIES_PASSWORD",
-            ));
-        }
-    };
-    let tokens = users::sign_in(&target.cognito, &target.client_id, &args.username, &password).await?;
-    let token =
-        if args.id { tokens.id_token.clone().ok_or(users::UserError::NoToken)? } else { tokens.access_token.clone() };
+    let target = resolve(&project::place(env)).await?;
+    let tokens = users::token(&target, &project::env_dir(env), &args.username, args.password.as_deref()).await?;
     if args.common.json {
         println!(
             "{}",
             json!({ "accessToken": tokens.access_token, "idToken": tokens.id_token, "expiresIn": tokens.expires_in })
         );
+    } else if args.id {
+        println!("{}", tokens.id_token.ok_or(users::UserError::NoToken)?);
     } else {
-        println!("{token}");
+        println!("{}", tokens.access_token);
     }
     Ok(())
 }

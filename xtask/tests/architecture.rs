@@ -14,11 +14,13 @@ const ALLOWED: &[(&str, &[&str])] = &[
     ("crates/local-gateway", &[]),
     ("crates/deploy", &["admin-api"]),
     ("crates/local-cloud", &["admin-api", "deploy", "local-gateway"]),
+    ("crates/workbench", &["admin-api", "deploy", "local-cloud", "local-gateway"]),
     ("crates/test-support", &["admin-api", "deploy", "local-gateway", "local-cloud"]),
-    ("xtask", &["admin-api", "deploy", "local-cloud", "local-gateway"]),
+    ("xtask", &["admin-api", "deploy", "local-cloud", "workbench"]),
 ];
 
-const WORKSPACE_CRATES: &[&str] = &["admin-api", "deploy", "local-cloud", "local-gateway", "test-support", "xtask"];
+const WORKSPACE_CRATES: &[&str] =
+    &["admin-api", "deploy", "local-cloud", "local-gateway", "test-support", "workbench", "xtask"];
 
 fn root() -> PathBuf {
     PathBuf::from(std::env::var_os("CARGO_MANIFEST_DIR").unwrap()).parent().unwrap().to_owned()
@@ -47,7 +49,8 @@ fn each_crate_depends_only_downwards() {
 #[test]
 fn product_code_never_depends_on_the_test_support() {
     let root = root();
-    for dir in ["crates/admin-api", "crates/deploy", "crates/local-cloud", "crates/local-gateway", "xtask"] {
+    for dir in ["crates/admin-api", "crates/deploy", "crates/local-cloud", "crates/local-gateway", "crates/workbench", "xtask"]
+    {
         let deps = dependencies(&root.join(dir).join("Cargo.toml"), "dependencies");
         assert!(!deps.contains("test-support"), "{dir} has test-support as a normal dependency: a dev-dependency only");
     }

@@ -41,6 +41,10 @@ pub enum AuthError {
 }
 
 impl AuthError {
+    pub fn failure(&self) -> crate::failure::Failure {
+        crate::failure::Failure::Refused
+    }
+
     /// What to do about it.
     pub fn help(&self) -> &'static str {
         match self {
@@ -188,6 +192,40 @@ pub fn changes_from_headless(request: &Value, current: &Config) -> Result<Vec<Ch
     Ok(changes)
 }
 
+/// A comma-separated answer as a list, blanks dropped: `"Admins, Editors,"` → `["Admins", "Editors"]`.
+pub fn list(text: &str) -> Vec<String> {
+    text.split(',').map(|item| item.trim().to_owned()).filter(|item| !item.is_empty()).collect()
+}
+
+/// The default config's groups replaced by `names`, in order of precedence (1, 2, ...): its `Admins` is kept (with
+/// its new precedence) when named, and removed when not.
+pub fn groups_in_order(names: &[String]) -> Vec<Change> {
+    let mut changes: Vec<Change> = (1..)
+        .zip(names)
+        .map(|(precedence, name)| match name.as_str() {
+            "Admins" => Change::Precedence { name: name.clone(), precedence },
+            _ => Change::AddGroup { name: name.clone(), precedence: Some(precedence) },
+        })
+        .collect();
+    if !names.iter().any(|name| name == "Admins") {
+        changes.push(Change::RemoveGroup("Admins".to_owned()));
+    }
+    changes
+}
+
+/// The changes that make `chosen` exactly the served actions of `current`.
+pub fn serve_only(current: &Config, chosen: &[&str]) -> Vec<Change> {
+    let enabled = current.enabled_actions();
+    admin_api::actions::ACTIONS
+        .iter()
+        .filter(|action| chosen.contains(&action.name) != enabled.iter().any(|a| a.name == action.name))
+        .map(|action| match chosen.contains(&action.name) {
+            true => Change::EnableAction(action.name.to_owned()),
+            false => Change::DisableAction(action.name.to_owned()),
+        })
+        .collect()
+}
+
 /// Whether some environment's pool lets anyone sign up (`self_sign_up`, the shared value or an environment's).
 pub fn anyone_can_sign_up(config: &Config) -> bool {
     config.user_pool.self_sign_up || config.environments.values().any(|e| e.user_pool.self_sign_up == Some(true))
@@ -225,6 +263,26 @@ mod tests {
 
     fn default() -> Config {
         Config::parse(DEFAULT_CONFIG, PATH).unwrap()
+    }
+
+    #[test]
+    fn walkthrough_answers_become_changes() {
+        assert_eq!(list(" Admins, Editors,,"), ["Admins", "Editors"]);
+        let names = list("Editors, Admins");
+        let edited = new_config("myapp", None, &groups_in_order(&names), PATH).unwrap();
+        let config = Config::parse(&edited.text, PATH).unwrap();
+        let groups: Vec<_> = config.user_pool.groups.iter().map(|g| (g.name.as_str(), g.precedence)).collect();
+        assert_eq!(groups, [("Admins", Some(2)), ("Editors", Some(1))]);
+        assert!(groups_in_order(&list("Ops")).contains(&Change::RemoveGroup("Admins".into())));
+    }
+
+    #[test]
+    fn a_selection_of_actions_changes_only_what_differs() {
+        let current = default();
+        let mut chosen: Vec<&str> = current.enabled_actions().iter().map(|a| a.name).collect();
+        assert_eq!(serve_only(&current, &chosen), []);
+        chosen.retain(|name| *name != "listUsers");
+        assert_eq!(serve_only(&current, &chosen), [Change::DisableAction("listUsers".into())]);
     }
 
     #[test]

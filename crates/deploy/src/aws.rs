@@ -12,6 +12,7 @@ use aws_sdk_cognitoidentityprovider::types::DeletionProtectionType;
 use crate::assets::{self, AssetError};
 use crate::cloudformation::{Deleted, DeployError, Deployer, Prepared, plan_table};
 use crate::config::{Config, Environment};
+use crate::failure::Failure;
 use crate::lambda::{self, Artifact, BuildError, BuildOptions};
 use crate::outputs::{MissingOutput, Outputs};
 use crate::report::{Answer, Reporter};
@@ -64,6 +65,21 @@ impl From<DeployError> for Error {
 
 impl Error {
     /// What to do about it, in one line.
+    pub fn failure(&self) -> Failure {
+        match self {
+            Self::Build(e) => e.failure(),
+            Self::Template(_) => Failure::Failed,
+            Self::NoConfirmation => Failure::Refused,
+            Self::Io { .. } => Failure::Io,
+            Self::DestroysData { .. } => Failure::DestroysData,
+            Self::Credentials { .. }
+            | Self::Assets(_)
+            | Self::Deployer(_)
+            | Self::MissingOutput(_)
+            | Self::Cognito { .. } => Failure::Remote,
+        }
+    }
+
     pub fn help(&self) -> String {
         let help = match self {
             Self::Build(e) => e.help(),
@@ -270,6 +286,29 @@ pub struct TornDown {
     pub stack: String,
     /// What happened, for a person, in order.
     pub notes: Vec<String>,
+}
+
+/// A deployed stack: its name, its status and its outputs.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StackState {
+    pub stack: String,
+    /// CloudFormation's status, e.g. `UPDATE_COMPLETE`.
+    pub status: String,
+    pub outputs: Vec<(String, String)>,
+}
+
+/// The environment's stack as CloudFormation has it; `None` when there is no stack.
+pub async fn status(
+    config: &Config,
+    env_name: &str,
+    env: &Environment,
+    aws: &Clients,
+) -> Result<Option<StackState>, Error> {
+    let stack = config.names(env_name, env).stack;
+    let deployer = Deployer::new(aws.cloudformation.clone(), &stack);
+    let Some(status) = deployer.status().await? else { return Ok(None) };
+    let outputs = deployer.outputs().await?;
+    Ok(Some(StackState { stack, status, outputs }))
 }
 
 /// Deletes the stack (retaining what cannot be deleted), and a retained pool only when asked; removes the outputs

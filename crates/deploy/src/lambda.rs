@@ -54,6 +54,15 @@ pub enum BuildError {
 }
 
 impl BuildError {
+    pub fn failure(&self) -> crate::failure::Failure {
+        use crate::failure::Failure;
+        match self {
+            Self::CommandFailed { .. } | Self::Package(_) => Failure::Failed,
+            Self::NoVirtualenv | Self::NoZig => Failure::Tooling,
+            Self::Io { .. } => Failure::Io,
+        }
+    }
+
     /// What to do about it.
     pub fn help(&self) -> &'static str {
         match self {

@@ -3,6 +3,7 @@
 //! - [`auth`]: the change logic of `add-auth` / `update-auth`: flags and headless requests become edits.
 //! - [`aws`]: deploying an environment to AWS (build, upload, synth, plan, execute, outputs) and tearing it down.
 //! - [`lambda`]: building and zipping `bootstrap` for Lambda (zig, cargo-zigbuild).
+//! - [`failure`]: the kind of every error, which the command line turns into an exit code.
 //! - [`report`]: the [`report::Reporter`] the long operations report to, and ask through.
 //! - [`assets`]: the hardened asset bucket and the upload of the function's zip.
 //! - [`cloudformation`]: the deployer: change sets, the plan, the guard for the user pool, events, teardown.
@@ -21,6 +22,7 @@ pub mod aws;
 pub mod cloudformation;
 pub mod config;
 pub mod edit;
+pub mod failure;
 pub mod lambda;
 pub mod names;
 pub mod openapi;

@@ -86,6 +86,18 @@ pub enum EnvError {
 }
 
 impl EnvError {
+    pub fn failure(&self) -> deploy::failure::Failure {
+        use deploy::failure::Failure;
+        match self {
+            Self::Build { .. } => Failure::Failed,
+            Self::Moto(_) => Failure::Tooling,
+            Self::Io(_) => Failure::Io,
+            Self::Apply(_) | Self::Gateway { .. } => Failure::Remote,
+        }
+    }
+}
+
+impl EnvError {
     /// What to do about it, in one line.
     pub fn help(&self) -> String {
         match self {

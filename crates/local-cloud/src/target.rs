@@ -29,12 +29,43 @@ pub enum TargetError {
 }
 
 impl TargetError {
+    pub fn failure(&self) -> deploy::failure::Failure {
+        match self {
+            Self::NotDeployed { .. } => deploy::failure::Failure::NotDeployed,
+            Self::BadOutputs { .. } => deploy::failure::Failure::Refused,
+        }
+    }
+}
+
+impl TargetError {
     /// What to do about it, in one line.
     pub fn help(&self) -> String {
         match self {
             Self::NotDeployed { env } => format!("run `cargo xtask deploy --env {env}` first"),
             Self::BadOutputs { .. } => "deploy the environment again, which writes its outputs files anew".into(),
         }
+    }
+}
+
+/// The base URL (with the stage) of the admin API of the deployed environment that `place` names: the gateway's for
+/// the local environment, else the endpoint in the outputs file its deploy wrote.
+pub fn endpoint(place: &Place) -> Result<String, TargetError> {
+    let not_deployed = || TargetError::NotDeployed { env: place.env.clone() };
+    if place.env == LOCAL {
+        return LocalState::load(&place.state_dir).and_then(|s| s.gateway.map(|g| g.url())).ok_or_else(not_deployed);
+    }
+    let path = place.outputs_dir.join("amplifyconfiguration.json");
+    let text = std::fs::read_to_string(&path).map_err(|_| not_deployed())?;
+    let config: Value =
+        serde_json::from_str(&text).map_err(|e| TargetError::BadOutputs { path, message: e.to_string() })?;
+    config["aws_cloud_logic_custom"][0]["endpoint"].as_str().map(str::to_owned).ok_or_else(not_deployed)
+}
+
+impl Target {
+    /// How many users are in `group`, counted up to 60 (one page); `None` when the pool cannot be read.
+    pub async fn members(&self, group: &str) -> Option<usize> {
+        let page = self.cognito.list_users_in_group().user_pool_id(&self.user_pool_id).group_name(group).limit(60);
+        Some(page.send().await.ok()?.users().len())
     }
 }
 

@@ -9,6 +9,8 @@ use aws_sdk_cognitoidentityprovider::Client;
 use aws_sdk_cognitoidentityprovider::error::{DisplayErrorContext, SdkError};
 use aws_sdk_cognitoidentityprovider::types::{AttributeType, AuthFlowType, MessageActionType};
 
+use crate::target::Target;
+
 #[derive(Debug, thiserror::Error)]
 pub enum UserError {
     #[error("{what}: {message}")]
@@ -19,8 +21,22 @@ pub enum UserError {
     Challenge { username: String, challenge: String },
     #[error("Cognito returned no token")]
     NoToken,
+    #[error("no password known for {username}")]
+    NoPassword { username: String },
+    #[error("{attribute}: {message}")]
+    BadAttribute { attribute: &'static str, message: String },
     #[error("{0}")]
     Io(#[from] std::io::Error),
+}
+
+impl UserError {
+    pub fn failure(&self) -> deploy::failure::Failure {
+        match self {
+            Self::Io(_) => deploy::failure::Failure::Io,
+            Self::NoPassword { .. } | Self::BadAttribute { .. } => deploy::failure::Failure::Refused,
+            _ => deploy::failure::Failure::Remote,
+        }
+    }
 }
 
 impl UserError {
@@ -30,6 +46,10 @@ impl UserError {
             Self::Cognito { .. } => "check the user name, the password and the groups against the pool",
             Self::Challenge { .. } => "set a permanent password with `cargo xtask user create`",
             Self::NoToken => "check that the app client allows the password flow (USER_PASSWORD_AUTH)",
+            Self::NoPassword { .. } => {
+                "pass --password or set ADMIN_QUERIES_PASSWORD (the local environment remembers the passwords of the users `cargo xtask user create` made)"
+            }
+            Self::BadAttribute { .. } => "check the value given for the attribute",
             Self::Io(_) => "check the permissions of the environment's directory",
         }
     }
@@ -128,6 +148,63 @@ pub async fn sign_in(client: &Client, client_id: &str, username: &str, password:
         id_token: result.id_token().map(str::to_owned),
         expires_in: result.expires_in(),
     })
+}
+
+/// A user to create in an environment's pool.
+#[derive(Debug, Clone)]
+pub struct NewUser {
+    pub username: String,
+    /// The password; a strong one is generated when absent.
+    pub password: Option<String>,
+    pub groups: Vec<String>,
+    /// An email address, set as verified.
+    pub email: Option<String>,
+}
+
+/// The password a user was created with, and whether it was generated (then shown once).
+#[derive(Debug, Clone)]
+pub struct Created {
+    pub password: String,
+    pub generated: bool,
+}
+
+/// Creates `user` in the target's pool with a permanent password; in the local environment the password is
+/// remembered in `state_dir`, so that [`token`] needs none.
+pub async fn create(target: &Target, state_dir: &Path, user: &NewUser) -> Result<Created, UserError> {
+    let (password, generated) = match &user.password {
+        Some(password) => (password.clone(), false),
+        None => (generate_password()?, true),
+    };
+    let mut attributes = Vec::new();
+    if let Some(email) = &user.email {
+        for (name, value) in [("email", email.as_str()), ("email_verified", "true")] {
+            let attribute = AttributeType::builder().name(name).value(value).build();
+            attributes.push(
+                attribute.map_err(|e| UserError::BadAttribute { attribute: "email", message: e.to_string() })?,
+            );
+        }
+    }
+    create_confirmed(&target.cognito, &target.user_pool_id, &user.username, &password, &user.groups, attributes)
+        .await?;
+    if target.is_local {
+        Remembered::new(state_dir).remember(&user.username, &password)?;
+    }
+    Ok(Created { password, generated })
+}
+
+/// Signs `username` in with `password`, or in the local environment with the password remembered in `state_dir`.
+pub async fn token(
+    target: &Target,
+    state_dir: &Path,
+    username: &str,
+    password: Option<&str>,
+) -> Result<Tokens, UserError> {
+    let remembered = || target.is_local.then(|| Remembered::new(state_dir).password(username)).flatten();
+    let password = password
+        .map(str::to_owned)
+        .or_else(remembered)
+        .ok_or_else(|| UserError::NoPassword { username: username.to_owned() })?;
+    sign_in(&target.cognito, &target.client_id, username, &password).await
 }
 
 /// Passwords of local users, so that `token alice` works right after `user create alice`, kept in the local

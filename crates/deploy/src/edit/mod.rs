@@ -78,6 +78,17 @@ pub enum EditError {
     Invalid(#[from] ConfigError),
 }
 
+impl EditError {
+    /// A refused edit is a refusal; a result that is not a valid config is a config error.
+    pub fn failure(&self) -> crate::failure::Failure {
+        use crate::failure::Failure;
+        match self {
+            Self::Invalid(_) | Self::Syntax(_) => Failure::Config,
+            _ => Failure::Refused,
+        }
+    }
+}
+
 /// The edited text, and what a person should know about it.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Edited {

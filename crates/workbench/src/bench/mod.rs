@@ -1,4 +1,4 @@
-//! `cargo xtask bench`: the performance figures, measured the same way each time, against the budgets of
+//! The benchmarks (`cargo xtask bench`): the performance figures, measured the same way each time, against the budgets of
 //! BENCHMARKS.md. Writes a markdown table (stdout and `target/bench/bench.md`) and JSON (`target/bench/bench.json`).
 //! Budgets are reported, never asserted: these are benchmarks, not timed tests.
 //!
@@ -17,29 +17,26 @@ use std::time::{Duration, Instant};
 use serde::Serialize;
 use serde_json::Value;
 
-use crate::error::Error;
-use crate::project::{self, progress};
+use deploy::report::Reporter;
 
-#[derive(Debug, clap::Args)]
-pub struct Args {
+use crate::Error;
+use crate::workspace as project;
+
+/// What to measure, and how much.
+#[derive(Debug, Clone)]
+pub struct Options {
     /// How many cold starts to measure.
-    #[arg(long, default_value_t = 15)]
-    cold: usize,
+    pub cold: usize,
     /// How many warm invocations to time through the Runtime API.
-    #[arg(long, default_value_t = 1000)]
-    warm: usize,
+    pub warm: usize,
     /// How long each load test runs, in seconds.
-    #[arg(long, default_value_t = 60, value_name = "SECONDS")]
-    load_seconds: u64,
+    pub load_seconds: u64,
     /// How many users the pagination benchmark lists.
-    #[arg(long, default_value_t = 10_000)]
-    users: usize,
+    pub users: usize,
     /// Skip the criterion micro-benchmarks (their first build takes minutes).
-    #[arg(long)]
-    skip_micro: bool,
+    pub skip_micro: bool,
     /// Skip the local environment's rows (deploy, load, pagination).
-    #[arg(long)]
-    skip_local: bool,
+    pub skip_local: bool,
 }
 
 /// One line of the report.
@@ -83,23 +80,25 @@ pub fn bench_dir() -> PathBuf {
     project::target_dir().join("bench")
 }
 
-pub fn run(args: &Args) -> Result<(), Error> {
+/// Measures every row, then writes the report; `command_line` is the `cargo xtask` binary, whose `synth` is timed.
+/// Returns the table (also written to `target/bench/bench.md`).
+pub fn run(args: &Options, command_line: &std::path::Path, report: &mut dyn Reporter) -> Result<String, Error> {
     std::fs::create_dir_all(bench_dir())?;
-    let mut rows = function::run(args)?;
-    rows.extend(framework()?);
+    let mut rows = function::run(args, report)?;
+    rows.extend(framework(report)?);
     if !args.skip_micro {
-        rows.extend(micro()?);
+        rows.extend(micro(report)?);
     }
-    rows.extend(artifacts()?);
+    rows.extend(artifacts(command_line, report)?);
     if !args.skip_local {
-        rows.extend(local::run(args)?);
+        rows.extend(local::run(args, report)?);
     }
-    report(&rows)
+    write_report(&rows, report)
 }
 
 /// The warm invocation's own overhead, from `cargo bench -p admin-api --bench warm` (release profile).
-fn framework() -> Result<Vec<Row>, Error> {
-    progress("Timing warm invocations in process (cargo bench -p admin-api --bench warm) ...");
+fn framework(report: &mut dyn Reporter) -> Result<Vec<Row>, Error> {
+    report.step("Timing warm invocations in process (cargo bench -p admin-api --bench warm) ...");
     let output = project::cargo().args(["bench", "--quiet", "-p", "admin-api", "--bench", "warm"]).output()?;
     if !output.status.success() {
         return Err(Error::CommandFailed {
@@ -124,8 +123,8 @@ fn framework() -> Result<Vec<Row>, Error> {
 }
 
 /// The criterion micro-benchmarks' medians, from `target/criterion/<name>/new/estimates.json`.
-fn micro() -> Result<Vec<Row>, Error> {
-    progress("Running the micro-benchmarks (cargo bench -p admin-api --bench hot_paths) ...");
+fn micro(report: &mut dyn Reporter) -> Result<Vec<Row>, Error> {
+    report.step("Running the micro-benchmarks (cargo bench -p admin-api --bench hot_paths) ...");
     project::run(
         project::cargo()
             .args(["bench", "--quiet", "-p", "admin-api", "--bench", "hot_paths"])
@@ -150,7 +149,7 @@ fn micro() -> Result<Vec<Row>, Error> {
 }
 
 /// The arm64 zip (when built) and `cargo xtask synth`.
-fn artifacts() -> Result<Vec<Row>, Error> {
+fn artifacts(command_line: &std::path::Path, report: &mut dyn Reporter) -> Result<Vec<Row>, Error> {
     let mut rows = Vec::new();
     let zip = project::target_dir().join("lambda/arm64/bootstrap.zip");
     match std::fs::metadata(&zip) {
@@ -158,13 +157,12 @@ fn artifacts() -> Result<Vec<Row>, Error> {
             let mb = meta.len() as f64 / 1_000_000.0;
             rows.push(Row::new("deployment zip, arm64", format!("{mb:.2} MB"), "≤ 3 MB", Some(mb <= 3.0)));
         }
-        Err(_) => progress("No arm64 zip: run `cargo xtask build-lambda --arch arm64` first for that row"),
+        Err(_) => report.step("No arm64 zip: run `cargo xtask build-lambda --arch arm64` first for that row"),
     }
-    let exe = std::env::current_exe()?;
     let mut synth = Vec::new();
     for _ in 0..20 {
         let started = Instant::now();
-        let out = std::process::Command::new(&exe)
+        let out = std::process::Command::new(command_line)
             .args(["synth", "--env", "local"])
             .env("ADMIN_QUERIES_PROJECT_DIR", project::project_dir())
             .output()?;
@@ -195,7 +193,7 @@ fn machine() -> String {
     format!("{cpus} cores, {model}")
 }
 
-fn report(rows: &[Row]) -> Result<(), Error> {
+fn write_report(rows: &[Row], report: &mut dyn Reporter) -> Result<String, Error> {
     let mut markdown = format!("Machine: {}\n\n| metric | measured | budget | met |\n|---|---|---|---|\n", machine());
     for row in rows {
         let met = match row.met {
@@ -211,7 +209,11 @@ fn report(rows: &[Row]) -> Result<(), Error> {
         serde_json::to_string_pretty(&json).map_err(std::io::Error::other)?,
     )?;
     std::fs::write(bench_dir().join("bench.md"), &markdown)?;
-    print!("{markdown}");
-    progress(&format!("Written to {} and bench.json", bench_dir().join("bench.md").display()));
-    Ok(())
+    report.step(&format!("Written to {} and bench.json", bench_dir().join("bench.md").display()));
+    Ok(markdown)
+}
+
+/// The runtime the async measurements run on.
+fn runtime() -> Result<tokio::runtime::Runtime, Error> {
+    Ok(tokio::runtime::Builder::new_current_thread().enable_all().build()?)
 }

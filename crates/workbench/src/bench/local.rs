@@ -11,9 +11,11 @@ use aws_sdk_cognitoidentityprovider::types::MessageActionType;
 use local_gateway::client::Request;
 use serde_json::Value;
 
-use super::{Args, Row, bench_dir, memory_kb, summary};
-use crate::error::{self, Error};
-use crate::project::{self, progress};
+use deploy::report::Reporter;
+
+use super::{Options, Row, bench_dir, memory_kb, runtime, summary};
+use crate::Error;
+use crate::workspace as project;
 
 /// The load generator, pinned, installed with `cargo install` into the tools directory.
 const OHA_VERSION: &str = "1.16.0";
@@ -36,20 +38,6 @@ cors_origins = ["*"]
 # verify` (BENCHMARKS.md, "Live verification").
 verify_caller = "off"
 "#;
-
-/// Tears the benchmark's environment down when dropped.
-struct Environment {
-    project: PathBuf,
-}
-
-impl Drop for Environment {
-    fn drop(&mut self) {
-        progress("Tearing down the benchmark's local environment ...");
-        if let Err(e) = cli(&self.project, &["teardown"]) {
-            progress(&format!("teardown failed: {e}"));
-        }
-    }
-}
 
 /// `cargo xtask <args>` for the benchmark's project, as a user runs it; returns stdout.
 fn cli(project: &Path, args: &[&str]) -> Result<String, Error> {
@@ -74,7 +62,7 @@ fn json(text: &str) -> Result<Value, Error> {
     serde_json::from_str(text.trim()).map_err(|e| Error::bench(format!("unexpected output {text:?}: {e}")))
 }
 
-pub fn run(args: &Args) -> Result<Vec<Row>, Error> {
+pub fn run(args: &Options, report: &mut dyn Reporter) -> Result<Vec<Row>, Error> {
     let project = bench_dir().join("project");
     if project.join(".admin-queries/local/state.json").is_file() {
         let _ = cli(&project, &["teardown"]);
@@ -82,18 +70,26 @@ pub fn run(args: &Args) -> Result<Vec<Row>, Error> {
     let _ = std::fs::remove_dir_all(&project);
     std::fs::create_dir_all(&project)?;
     std::fs::write(project.join("admin-queries.toml"), CONFIG)?;
-    let oha = oha()?;
+    let oha = oha(report)?;
+    // Torn down whatever happens, once the deploy has started.
+    let measured = measure(args, &project, &oha, report);
+    report.step("Tearing down the benchmark's local environment ...");
+    if let Err(e) = cli(&project, &["teardown"]) {
+        report.line(&format!("teardown failed: {e}"));
+    }
+    measured
+}
 
-    progress("Deploying the benchmark's local environment (cargo xtask deploy --instances 4 --release) ...");
-    let deployed = json(&cli(&project, &["deploy", "--instances", INSTANCES, "--release", "--json"])?)?;
-    let env = Environment { project: project.clone() };
+fn measure(args: &Options, project: &Path, oha: &Path, report: &mut dyn Reporter) -> Result<Vec<Row>, Error> {
+    report.step("Deploying the benchmark's local environment (cargo xtask deploy --instances 4 --release) ...");
+    let deployed = json(&cli(project, &["deploy", "--instances", INSTANCES, "--release", "--json"])?)?;
     let mut rows = Vec::new();
 
     // A no-change deploy, as a user types it (cargo's own up-to-date checks included).
     let mut runs = Vec::new();
     for _ in 0..5 {
         let started = Instant::now();
-        let again = json(&cli(&project, &["deploy", "--instances", INSTANCES, "--release", "--json"])?)?;
+        let again = json(&cli(project, &["deploy", "--instances", INSTANCES, "--release", "--json"])?)?;
         runs.push(started.elapsed());
         if again["changes"].as_array().is_some_and(|c| !c.is_empty()) {
             return Err(Error::bench(format!("a second deploy changed something: {}", again["changes"])));
@@ -110,21 +106,21 @@ pub fn run(args: &Args) -> Result<Vec<Row>, Error> {
     let endpoint = deployed["endpoint"].as_str().unwrap_or_default().to_owned();
     let moto = deployed["cognitoEndpoint"].as_str().unwrap_or_default().to_owned();
     let pool = deployed["userPoolId"].as_str().unwrap_or_default().to_owned();
-    cli(&project, &["user", "create", "bench-admin", "--group", "Admins", "--password", PASSWORD])?;
-    cli(&project, &["user", "create", "bench-user", "--password", PASSWORD])?;
-    let admin = cli(&project, &["token", "bench-admin"])?.trim().to_owned();
-    let user = cli(&project, &["token", "bench-user"])?.trim().to_owned();
-    let status = json(&cli(&project, &["status", "--json"])?)?;
+    cli(project, &["user", "create", "bench-admin", "--group", "Admins", "--password", PASSWORD])?;
+    cli(project, &["user", "create", "bench-user", "--password", PASSWORD])?;
+    let admin = cli(project, &["token", "bench-admin"])?.trim().to_owned();
+    let user = cli(project, &["token", "bench-user"])?.trim().to_owned();
+    let status = json(&cli(project, &["status", "--json"])?)?;
     let gateway = status["gateway"]["pid"].as_u64().and_then(|p| u32::try_from(p).ok()).unwrap_or_default();
     let cognito = local_cloud::cognito::local_client(&moto);
-    let runtime = crate::cli::runtime()?;
+    let runtime = runtime()?;
     runtime.block_on(fill(&cognito, &pool, 25))?;
 
     // moto's own ceiling: ListUsers sent to it directly, for context.
-    progress("Load: moto alone, ListUsers of 25 users (10 s) ...");
+    report.step("Load: moto alone, ListUsers of 25 users (10 s) ...");
     let body = format!(r#"{{"UserPoolId":"{pool}","Limit":25}}"#);
     let direct = load(
-        &oha,
+        oha,
         &[
             "-m",
             "POST",
@@ -142,19 +138,19 @@ pub fn run(args: &Args) -> Result<Vec<Row>, Error> {
         None,
     )?;
     let seconds = args.load_seconds;
-    progress(&format!("Load: the gateway, listUsers of 25 users as an admin, 4 instances ({seconds} s) ..."));
+    report.step(&format!("Load: the gateway, listUsers of 25 users as an admin, 4 instances ({seconds} s) ..."));
     let list = load(
-        &oha,
+        oha,
         &["-H", &format!("Authorization: {admin}")],
         &format!("{endpoint}/listUsers?limit=25"),
         seconds,
         Some(gateway),
     )?;
-    progress(&format!(
+    report.step(&format!(
         "Load: the gateway and the function alone (a refused request, no Cognito call) ({seconds} s) ..."
     ));
     let refused = load(
-        &oha,
+        oha,
         &["-H", &format!("Authorization: {user}")],
         &format!("{endpoint}/listUsers?limit=25"),
         seconds,
@@ -178,9 +174,9 @@ pub fn run(args: &Args) -> Result<Vec<Row>, Error> {
 
     // Pagination of many users: through the API against a direct SDK loop on the same moto.
     let users = args.users;
-    progress(&format!("Creating {users} users in moto (about a minute for 10,000) ..."));
+    report.step(&format!("Creating {users} users in moto (about a minute for 10,000) ..."));
     runtime.block_on(fill(&cognito, &pool, users))?;
-    progress("Listing every user page by page: the SDK directly, then through the API (3 runs each) ...");
+    report.step("Listing every user page by page: the SDK directly, then through the API (3 runs each) ...");
     let (sdk, api, count) = runtime.block_on(paginate(&cognito, &pool, &endpoint, &admin))?;
     let (sdk_median, _, _) = summary(sdk);
     let (api_median, _, _) = summary(api);
@@ -191,19 +187,18 @@ pub fn run(args: &Args) -> Result<Vec<Row>, Error> {
         "≤ 1.2×",
         Some(ratio <= 1.2),
     ));
-    drop(env);
     Ok(rows)
 }
 
 /// oha, pinned, in the tools directory; installed with `cargo install` the first time.
-fn oha() -> Result<PathBuf, Error> {
+fn oha(report: &mut dyn Reporter) -> Result<PathBuf, Error> {
     let root = project::tools_dir().join("oha");
     let binary = root.join("bin/oha");
     let marker = root.join("installed-version");
     if binary.is_file() && std::fs::read_to_string(&marker).is_ok_and(|v| v.trim() == OHA_VERSION) {
         return Ok(binary);
     }
-    progress(&format!("Installing oha {OHA_VERSION}, the load generator (cargo install; a few minutes, once) ..."));
+    report.step(&format!("Installing oha {OHA_VERSION}, the load generator (cargo install; a few minutes, once) ..."));
     let root_arg = root.display().to_string();
     project::run(project::cargo().args([
         "install",
@@ -313,7 +308,7 @@ fn load(oha: &Path, extra: &[&str], url: &str, seconds: u64, gateway: Option<u32
 async fn fill(cognito: &Client, pool: &str, total: usize) -> Result<(), Error> {
     let described = cognito.describe_user_pool().user_pool_id(pool).send().await;
     let existing = described
-        .map_err(|e| error::cognito("DescribeUserPool", e))?
+        .map_err(|e| Error::cognito("DescribeUserPool", e))?
         .user_pool()
         .map(|p| p.estimated_number_of_users())
         .unwrap_or(0);
@@ -330,10 +325,7 @@ async fn fill(cognito: &Client, pool: &str, total: usize) -> Result<(), Error> {
                     .message_action(MessageActionType::Suppress)
                     .send()
                     .await
-                    .map_err(|e| error::cognito("AdminCreateUser", e))?;
-                if worker == 0 && i % 1600 == 0 && i > 0 {
-                    progress(&format!("{i} of {missing} users created"));
-                }
+                    .map_err(|e| Error::cognito("AdminCreateUser", e))?;
             }
             Ok::<(), Error>(())
         });
@@ -351,7 +343,7 @@ async fn paginate(
     endpoint: &str,
     token: &str,
 ) -> Result<(Vec<Duration>, Vec<Duration>, usize), Error> {
-    let http = local_gateway::client::HttpClient::new().map_err(|e| Error::usage(e.to_string()))?;
+    let http = local_gateway::client::HttpClient::new().map_err(|e| Error::aws(e.to_string()))?;
     let (mut sdk, mut api, mut counts) = (Vec::new(), Vec::new(), Vec::new());
     for _ in 0..3 {
         let started = Instant::now();
@@ -364,7 +356,7 @@ async fn paginate(
                 .set_pagination_token(next.take())
                 .send()
                 .await
-                .map_err(|e| error::cognito("ListUsers", e))?;
+                .map_err(|e| Error::cognito("ListUsers", e))?;
             count += page.users().len();
             match page.pagination_token() {
                 Some(token) if !token.is_empty() => next = Some(token.to_owned()),

@@ -7,11 +7,13 @@ use std::time::{Duration, Instant};
 use local_gateway::runtime_api::{FunctionSpec, Instance};
 use serde_json::{Value, json};
 
-use super::{Args, Row, bench_dir, memory_kb, percentile, summary};
-use crate::error::Error;
-use crate::project::{self, progress};
+use deploy::report::Reporter;
 
-const SAMPLE_EVENT: &str = include_str!("../../../crates/test-support/fixtures/apigw-rest-cognito-event.json");
+use super::{Options, Row, bench_dir, memory_kb, percentile, runtime, summary};
+use crate::Error;
+use crate::workspace as project;
+
+const SAMPLE_EVENT: &str = include_str!("../../../test-support/fixtures/apigw-rest-cognito-event.json");
 
 fn event(groups: &str) -> Value {
     let mut event: Value = serde_json::from_str(SAMPLE_EVENT).unwrap_or_default();
@@ -19,27 +21,27 @@ fn event(groups: &str) -> Value {
     event
 }
 
-pub fn run(args: &Args) -> Result<Vec<Row>, Error> {
-    progress("Building the release bootstrap for this machine (cargo build --release -p admin-api) ...");
+pub fn run(args: &Options, report: &mut dyn Reporter) -> Result<Vec<Row>, Error> {
+    report.step("Building the release bootstrap for this machine (cargo build --release -p admin-api) ...");
     project::run(project::cargo().args(["build", "--quiet", "--release", "-p", "admin-api", "--bin", "bootstrap"]))?;
     let binary = project::target_dir().join("release").join("bootstrap");
     let install = local_cloud::moto::MotoInstall::new(&project::tools_dir());
-    install.ensure(&mut |line| progress(line))?;
+    install.ensure(&mut |line| report.line(line))?;
     let mut moto = install.start(&bench_dir().join("moto.log"))?;
-    progress("Measuring cold starts, warm round trips and memory under the Runtime API ...");
-    let result = crate::cli::runtime()?.block_on(measure(args, &binary, &moto.endpoint()));
+    report.step("Measuring cold starts, warm round trips and memory under the Runtime API ...");
+    let result = runtime()?.block_on(measure(args, &binary, &moto.endpoint()));
     moto.stop();
     result
 }
 
-async fn measure(args: &Args, binary: &std::path::Path, moto: &str) -> Result<Vec<Row>, Error> {
+async fn measure(args: &Options, binary: &std::path::Path, moto: &str) -> Result<Vec<Row>, Error> {
     let cognito = local_cloud::cognito::local_client(moto);
     let pool = cognito
         .create_user_pool()
         .pool_name("bench")
         .send()
         .await
-        .map_err(|e| crate::error::cognito("creating the bench pool", e))?;
+        .map_err(|e| Error::cognito("creating the bench pool", e))?;
     let pool_id = pool.user_pool().and_then(|p| p.id()).unwrap_or_default().to_owned();
     for i in 0..25 {
         let _ = cognito.admin_create_user().user_pool_id(&pool_id).username(format!("user{i:02}")).send().await;
@@ -89,7 +91,7 @@ async fn measure(args: &Args, binary: &std::path::Path, moto: &str) -> Result<Ve
             .limit(25)
             .send()
             .await
-            .map_err(|e| crate::error::cognito("ListUsers", e))?;
+            .map_err(|e| Error::cognito("ListUsers", e))?;
         direct.push(started.elapsed());
     }
     // Warm invocations and peak RSS.
