@@ -9,7 +9,6 @@ use crate::error::Error;
 use crate::project::{self, progress};
 use crate::reporter::Terminal;
 
-
 #[derive(Debug, clap::Args)]
 pub struct Args {
     /// The port to serve on, on 127.0.0.1 (0 picks a free one).

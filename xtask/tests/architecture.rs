@@ -49,7 +49,8 @@ fn each_crate_depends_only_downwards() {
 #[test]
 fn product_code_never_depends_on_the_test_support() {
     let root = root();
-    for dir in ["crates/admin-api", "crates/deploy", "crates/local-cloud", "crates/local-gateway", "crates/workbench", "xtask"]
+    for dir in
+        ["crates/admin-api", "crates/deploy", "crates/local-cloud", "crates/local-gateway", "crates/workbench", "xtask"]
     {
         let deps = dependencies(&root.join(dir).join("Cargo.toml"), "dependencies");
         assert!(!deps.contains("test-support"), "{dir} has test-support as a normal dependency: a dev-dependency only");

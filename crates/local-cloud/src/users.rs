@@ -179,9 +179,8 @@ pub async fn create(target: &Target, state_dir: &Path, user: &NewUser) -> Result
     if let Some(email) = &user.email {
         for (name, value) in [("email", email.as_str()), ("email_verified", "true")] {
             let attribute = AttributeType::builder().name(name).value(value).build();
-            attributes.push(
-                attribute.map_err(|e| UserError::BadAttribute { attribute: "email", message: e.to_string() })?,
-            );
+            attributes
+                .push(attribute.map_err(|e| UserError::BadAttribute { attribute: "email", message: e.to_string() })?);
         }
     }
     create_confirmed(&target.cognito, &target.user_pool_id, &user.username, &password, &user.groups, attributes)
