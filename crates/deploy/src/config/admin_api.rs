@@ -5,6 +5,7 @@ use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
 
+use super::environments::{Scope, key, overrides};
 use super::{Config, ConfigError, Fault};
 
 /// Which token the API accepts.
@@ -60,13 +61,20 @@ fn default_cors() -> Vec<String> {
     vec!["*".to_owned()]
 }
 
-pub(super) fn validate(config: &Config, fault: &Fault) -> Result<(), ConfigError> {
+/// Checks the admin API settings of the config as the environment in `scope` sees it (`None`: the shared ones);
+/// errors name the key that set the value at fault.
+pub(super) fn validate(config: &Config, fault: &Fault, scope: Scope) -> Result<(), ConfigError> {
     let api = &config.admin_api;
+    let wanted = overrides(scope).admin_api;
+    let actions_key = key(scope, "admin_api.actions", wanted.actions.is_some());
+    let access_key = key(scope, "admin_api.access", wanted.access.is_some());
+    let group_key = key(scope, "admin_api.restrict_to_group", wanted.restrict_to_group.is_some());
+    let cors_key = key(scope, "admin_api.cors_origins", wanted.cors_origins.is_some());
     let known = || admin_api::actions::ACTIONS.iter().map(|a| a.name).collect::<Vec<_>>().join(", ");
     if let Some(actions) = &api.actions {
         if actions.is_empty() {
             return Err(fault.at(
-                "admin_api.actions",
+                &actions_key,
                 "is empty",
                 "list the actions to serve, or remove the key for Amplify's routes",
             ));
@@ -74,7 +82,7 @@ pub(super) fn validate(config: &Config, fault: &Fault) -> Result<(), ConfigError
         for name in actions {
             if admin_api::actions::Action::find(name).is_none() {
                 return Err(fault.at(
-                    "admin_api.actions",
+                    &actions_key,
                     format!("has {name:?}, which is not an action"),
                     format!("use the names of the actions: {}", known()),
                 ));
@@ -82,12 +90,12 @@ pub(super) fn validate(config: &Config, fault: &Fault) -> Result<(), ConfigError
         }
     }
     for (name, groups) in &api.access {
-        let key = format!("admin_api.access.{name}");
+        let key = format!("{access_key}.{name}");
         if !config.enabled_actions().iter().any(|a| a.name == name) {
             return Err(fault.at(
                 &key,
                 "is a rule for an action the API does not serve",
-                "add the action to admin_api.actions, or remove the rule",
+                format!("add the action to {actions_key}, or remove the rule"),
             ));
         }
         if groups.is_empty() || groups.iter().any(|g| g.is_empty() || g.chars().any(char::is_whitespace)) {
@@ -102,14 +110,14 @@ pub(super) fn validate(config: &Config, fault: &Fault) -> Result<(), ConfigError
         && (group.is_empty() || group.chars().any(char::is_whitespace))
     {
         return Err(fault.at(
-            "admin_api.restrict_to_group",
+            &group_key,
             format!("is {group:?}, which is not a group name"),
             "name the group that may administer, e.g. \"Admins\", or remove the key to let every signed-in user administer",
         ));
     }
     if api.cors_origins.is_empty() {
         return Err(fault.at(
-            "admin_api.cors_origins",
+            &cors_key,
             "is empty",
             "write [\"*\"], or the origins of your admin app, e.g. [\"https://admin.example.com\"]",
         ));
@@ -122,7 +130,7 @@ pub(super) fn validate(config: &Config, fault: &Fault) -> Result<(), ConfigError
                 && !origin.contains(char::is_whitespace));
         if !ok {
             return Err(fault.at(
-                "admin_api.cors_origins",
+                &cors_key,
                 format!("has {origin:?}, which is not an origin"),
                 "write \"*\" or scheme://host[:port] without a path or trailing slash, e.g. \"https://admin.example.com\"",
             ));

@@ -17,7 +17,9 @@ mod user_pool;
 
 pub use admin_api::{AdminApi, TokenKind};
 pub use api::Api;
-pub use environments::{ApiOverrides, Environment, LambdaOverrides, PoolOverrides, TokenValidityOverrides};
+pub use environments::{
+    AdminApiOverrides, ApiOverrides, Environment, LambdaOverrides, PoolOverrides, TokenValidityOverrides,
+};
 pub use lambda::{Architecture, Lambda};
 pub use user_pool::{
     Group, Mfa, REFRESH_VALIDITY, SHORT_VALIDITY, TokenValidity, UserPool, UsernameAttribute, Validity,
@@ -87,23 +89,39 @@ impl Config {
         let fault = Fault { path };
         environments::validate_names(self, &fault)?;
         user_pool::validate(&self.user_pool, &fault)?;
-        admin_api::validate(self, &fault)?;
-        lambda::validate(&self.lambda, &fault)?;
-        // The settings environments may override: the shared values, then each environment's own.
+        // The settings environments may override: the shared values, then each environment's own, on the config
+        // as it sees them, with the names derived for it.
+        admin_api::validate(self, &fault, None)?;
+        lambda::validate(&self.lambda, &fault, None)?;
         environments::validate_settings(self, &fault, None)?;
         let local = Environment::default();
         let implicit_local = (!self.environments.contains_key(LOCAL)).then_some((LOCAL, &local));
         for (name, env) in self.environments.iter().map(|(n, e)| (n.as_str(), e)).chain(implicit_local) {
-            environments::validate_settings(&self.for_environment(env), &fault, Some((name, env)))?;
+            let seen = self.for_environment(env);
+            let scope = Some((name, env));
+            admin_api::validate(&seen, &fault, scope)?;
+            lambda::validate(&seen.lambda, &fault, scope)?;
+            environments::validate_settings(&seen, &fault, scope)?;
+            environments::validate_derived_names(self, &fault, name, env)?;
         }
         Ok(())
     }
 
     /// The config as environment `env` sees it: the shared settings with the environment's own values in their
-    /// place. Synthesis, the local deploy and the checks all read this.
+    /// place. Synthesis, the local deploy and the checks all read this; so its `user_pool.existing` and
+    /// `user_pool.client_id` are the pool and app client the environment adopts.
+    ///
+    /// An environment that adopts a pool of its own (`[environments.<name>.user_pool] existing`) takes its own
+    /// `client_id` too, never the shared one, which belongs to the shared pool.
     pub fn for_environment(&self, env: &Environment) -> Config {
         let mut config = self.clone();
         let pool = &env.user_pool;
+        if pool.existing.is_some() {
+            config.user_pool.existing.clone_from(&pool.existing);
+            config.user_pool.client_id.clone_from(&pool.client_id);
+        } else if pool.client_id.is_some() {
+            config.user_pool.client_id.clone_from(&pool.client_id);
+        }
         if let Some(v) = pool.self_sign_up {
             config.user_pool.self_sign_up = v;
         }
@@ -114,18 +132,38 @@ impl Config {
         validity.access = pool.token_validity.access.unwrap_or(validity.access);
         validity.id = pool.token_validity.id.unwrap_or(validity.id);
         validity.refresh = pool.token_validity.refresh.unwrap_or(validity.refresh);
+        let admin = &env.admin_api;
+        if admin.restrict_to_group.is_some() {
+            config.admin_api.restrict_to_group.clone_from(&admin.restrict_to_group);
+        }
+        config.admin_api.token = admin.token.unwrap_or(config.admin_api.token);
+        if let Some(v) = &admin.cors_origins {
+            config.admin_api.cors_origins.clone_from(v);
+        }
+        if admin.actions.is_some() {
+            config.admin_api.actions.clone_from(&admin.actions);
+        }
+        if let Some(v) = &admin.access {
+            config.admin_api.access.clone_from(v);
+        }
         let api = &env.api;
         config.api.rate_limit = api.rate_limit.unwrap_or(config.api.rate_limit);
         config.api.burst_limit = api.burst_limit.unwrap_or(config.api.burst_limit);
         config.api.access_logs = api.access_logs.unwrap_or(config.api.access_logs);
         config.api.tracing = api.tracing.unwrap_or(config.api.tracing);
-        if let Some(v) = env.lambda.reserved_concurrency {
-            config.lambda.reserved_concurrency = Some(v);
+        let lambda = &env.lambda;
+        config.lambda.architecture = lambda.architecture.unwrap_or(config.lambda.architecture);
+        config.lambda.memory_mb = lambda.memory_mb.unwrap_or(config.lambda.memory_mb);
+        config.lambda.timeout_s = lambda.timeout_s.unwrap_or(config.lambda.timeout_s);
+        config.lambda.log_retention_days = lambda.log_retention_days.unwrap_or(config.lambda.log_retention_days);
+        if lambda.reserved_concurrency.is_some() {
+            config.lambda.reserved_concurrency = lambda.reserved_concurrency;
         }
         config
     }
 
-    /// The environment called `name`. `local` exists even when the file does not list it.
+    /// The environment called `name`. `local` exists even when the file does not list it. Parsing checked what it
+    /// sees (its adopted pool's region, the names derived for it), so nothing needs AWS to be refused.
     pub fn environment(&self, name: &str, path: &str) -> Result<Environment, ConfigError> {
         match self.environments.get(name) {
             Some(env) => Ok(env.clone()),

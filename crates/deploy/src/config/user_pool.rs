@@ -29,8 +29,11 @@ pub struct UserPool {
     /// Sign in with these instead of a user name. Empty: a user name.
     #[serde(default)]
     pub username_attributes: Vec<UsernameAttribute>,
-    /// Adopt this existing pool instead of creating one; it is never modified.
+    /// Adopt this existing pool instead of creating one; it is never modified. Its id starts with its region,
+    /// which must be the region of every environment on AWS that adopts it.
     pub existing: Option<String>,
+    /// The app's own app client of the adopted pool, used instead of creating one. Only with `existing`.
+    pub client_id: Option<String>,
     #[serde(default = "default_groups")]
     pub groups: Vec<Group>,
     /// Whether anyone may create an account through the app client (Cognito's `SignUp`). `false`: only
@@ -50,6 +53,7 @@ impl Default for UserPool {
         Self {
             username_attributes: Vec::new(),
             existing: None,
+            client_id: None,
             groups: default_groups(),
             self_sign_up: true,
             mfa: Mfa::Off,
@@ -188,6 +192,8 @@ pub struct Group {
     pub description: Option<String>,
 }
 
+/// Checks the pool settings no environment overrides: the sign-in attributes and the groups. (The adopted pool and
+/// the overridable settings are checked per environment: see `environments`.)
 pub(super) fn validate(pool: &UserPool, fault: &Fault) -> Result<(), ConfigError> {
     let mut seen = std::collections::BTreeSet::new();
     for attribute in &pool.username_attributes {
@@ -196,18 +202,6 @@ pub(super) fn validate(pool: &UserPool, fault: &Fault) -> Result<(), ConfigError
                 "user_pool.username_attributes",
                 format!("lists {attribute:?} twice"),
                 "list each of \"email\" and \"phone_number\" at most once",
-            ));
-        }
-    }
-    if let Some(existing) = &pool.existing {
-        let ok = existing
-            .split_once('_')
-            .is_some_and(|(r, id)| !r.is_empty() && !id.is_empty() && id.chars().all(|c| c.is_ascii_alphanumeric()));
-        if !ok {
-            return Err(fault.at(
-                "user_pool.existing",
-                format!("is {existing:?}, which is not a user pool id"),
-                "write the pool's id as the Cognito console shows it, e.g. \"eu-west-1_AbCdEf123\"",
             ));
         }
     }
