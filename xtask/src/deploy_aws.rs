@@ -20,6 +20,10 @@ pub struct AwsDeployArgs {
     /// user in it. Only for environments whose users do not matter.
     #[arg(long = "replace-user-pool-and-lose-its-users")]
     pub replace_user_pool: bool,
+    /// With an adopted pool (`user_pool.existing`): create the groups the config names that the pool lacks,
+    /// through the Cognito API (never as stack resources). Without it, a missing group refuses the deploy.
+    #[arg(long)]
+    pub create_missing_groups: bool,
 }
 
 pub async fn deploy(
@@ -43,6 +47,7 @@ pub async fn deploy(
             Execute::Ask
         },
         allow_destroying_data: args.replace_user_pool,
+        create_missing_groups: args.create_missing_groups,
     };
     let clients = aws::Clients::for_region(env.region()).await;
     let Deployment::Deployed(deployed) = aws::deploy(&options, &clients, &mut Terminal::new()).await? else {

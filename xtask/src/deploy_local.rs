@@ -10,10 +10,22 @@ use crate::error::Error;
 use crate::project::{self, progress};
 use crate::reporter::Terminal;
 
-pub async fn deploy(common: &Common, config: &Config, instances: usize, release: bool) -> Result<(), Error> {
+pub async fn deploy(
+    common: &Common,
+    config: &Config,
+    instances: usize,
+    release: bool,
+    create_missing_groups: bool,
+) -> Result<(), Error> {
     let env = &common.env;
     let started = std::time::Instant::now();
-    let options = DeployOptions { tools_dir: project::tools_dir(), build: project::build(), instances, release };
+    let options = DeployOptions {
+        tools_dir: project::tools_dir(),
+        build: project::build(),
+        instances,
+        release,
+        create_missing_groups,
+    };
     let deployed = local_cloud::env::deploy(&project::place(env), config, &options, &mut Terminal::new()).await?;
     if common.json {
         let out = json!({

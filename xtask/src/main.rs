@@ -166,7 +166,12 @@ fn main() -> ExitCode {
 /// Deploys `common.env` as `deploy` would, after an auth change; asks before executing an AWS plan when `asking`.
 async fn deploy_env(common: &Common, asking: bool) -> Result<(), Error> {
     let args = DeployArgs {
-        aws: deploy_aws::AwsDeployArgs { plan: false, yes: !asking, replace_user_pool: false },
+        aws: deploy_aws::AwsDeployArgs {
+            plan: false,
+            yes: !asking,
+            replace_user_pool: false,
+            create_missing_groups: false,
+        },
         instances: 2,
         release: false,
         common: common.clone(),
@@ -180,7 +185,14 @@ async fn deploy(args: &DeployArgs) -> Result<(), Error> {
     if env != LOCAL {
         return deploy_aws::deploy(env, &config, &environment, &args.aws, args.common.json).await;
     }
-    deploy_local::deploy(&args.common, &config, usize::from(args.instances), args.release).await
+    deploy_local::deploy(
+        &args.common,
+        &config,
+        usize::from(args.instances),
+        args.release,
+        args.aws.create_missing_groups,
+    )
+    .await
 }
 
 async fn teardown(args: &TeardownArgs) -> Result<(), Error> {

@@ -9,6 +9,7 @@ use std::path::{Path, PathBuf};
 use aws_config::{BehaviorVersion, Region, SdkConfig};
 use aws_sdk_cognitoidentityprovider::types::DeletionProtectionType;
 
+use crate::adopt::{self, AdoptError};
 use crate::assets::{self, AssetError};
 use crate::cloudformation::{Deleted, DeployError, Deployer, Prepared, plan_table};
 use crate::config::{Config, Environment};
@@ -47,6 +48,9 @@ pub enum Error {
     NoConfirmation,
     #[error(transparent)]
     MissingOutput(#[from] MissingOutput),
+    /// The adopted pool lacks what the config needs, or could not be read.
+    #[error(transparent)]
+    Adopt(#[from] AdoptError),
     #[error("{action}: {message}")]
     Cognito { action: &'static str, message: String },
     #[error("{}: {source}", path.display())]
@@ -68,6 +72,7 @@ impl Error {
     pub fn failure(&self) -> Failure {
         match self {
             Self::Build(e) => e.failure(),
+            Self::Adopt(e) => e.failure(),
             Self::Template(_) => Failure::Failed,
             Self::NoConfirmation => Failure::Refused,
             Self::Io { .. } => Failure::Io,
@@ -88,6 +93,7 @@ impl Error {
             Self::Template(e) => e.help(),
             Self::DestroysData { .. } => DESTROYS_DATA_HELP,
             Self::Deployer(e) => return e.help(),
+            Self::Adopt(e) => return e.help(),
             Self::NoConfirmation => CONFIRMATION_HELP,
             Self::MissingOutput(_) => {
                 "the stack was not made by this tool's template, or its last change failed: run `cargo xtask deploy` again"
@@ -136,6 +142,8 @@ pub struct DeployOptions<'a> {
     pub execute: Execute,
     /// Let a change replace or remove the user pool, a group or the app client.
     pub allow_destroying_data: bool,
+    /// Create the groups the config names that an adopted pool lacks (through the Cognito API).
+    pub create_missing_groups: bool,
 }
 
 /// What a deployment did.
@@ -214,6 +222,12 @@ pub async fn deploy_artifact(
         .account()
         .ok_or_else(|| Error::Credentials { message: "the caller identity names no account".into() })?
         .to_owned();
+    // An adopted pool: what the config needs of it, before anything changes.
+    let adoption = adopt::inspect(&aws.cognito, config).await?;
+    if let Some(adoption) = &adoption {
+        adoption.check(options.create_missing_groups)?;
+    }
+    let groups_to_create = adoption.as_ref().filter(|a| options.create_missing_groups && !a.missing_groups.is_empty());
     let s3 = &aws.s3;
     let bucket = assets::bucket_name(&account, &region);
     if assets::ensure_bucket(s3, &bucket, &account, &region).await? {
@@ -235,8 +249,34 @@ pub async fn deploy_artifact(
     let prepared = deployer
         .prepare(&template, &parameters, retains, options.allow_destroying_data, &mut report.deployer())
         .await?;
+    if let Some(adoption) = &adoption {
+        report.block(
+            &adoption.plan(options.create_missing_groups).iter().map(|l| format!("  {l}\n")).collect::<String>(),
+        );
+    }
     match prepared {
-        Prepared::NoChanges => report.step(&format!("No changes to the stack {stack}")),
+        Prepared::NoChanges if groups_to_create.is_none() => {
+            report.step(&format!("No changes to the stack {stack}"));
+        }
+        Prepared::NoChanges => {
+            report.step(&format!("No changes to the stack {stack}"));
+            let answer = match options.execute {
+                Execute::PlanOnly => Answer::No,
+                Execute::Yes => Answer::Yes,
+                Execute::Ask => report.confirm("Create the missing groups?"),
+            };
+            match answer {
+                Answer::Yes => {}
+                Answer::CannotAsk => return Err(Error::NoConfirmation),
+                Answer::No if options.execute == Execute::PlanOnly => return Ok(Deployment::Planned),
+                Answer::No => return Ok(Deployment::Declined),
+            }
+            if let Some(adoption) = groups_to_create {
+                for line in adoption.create_missing_groups(&aws.cognito, config).await? {
+                    report.step(&line);
+                }
+            }
+        }
         Prepared::Changes { change_set, changes } => {
             report.block(&format!("\nPlan for {stack} ({region}):\n{}\n", plan_table(&changes)));
             let answer = match options.execute {
@@ -255,6 +295,11 @@ pub async fn deploy_artifact(
                 }
                 report.step("Not executed: the change set was deleted");
                 return Ok(Deployment::Declined);
+            }
+            if let Some(adoption) = groups_to_create {
+                for line in adoption.create_missing_groups(&aws.cognito, config).await? {
+                    report.step(&line);
+                }
             }
             deployer.execute(&change_set, changes.len(), &mut report.deployer()).await?;
             report.block("");
@@ -335,6 +380,7 @@ pub async fn teardown(
             }
         }
     }
+    // An adopted pool is never deleted, whatever the environment retains.
     let adopted = config.user_pool.existing.is_some();
     if let (Some(pool), true, false) = (pool_id.as_deref(), env.retain_user_pool, adopted) {
         if options.delete_user_pool {

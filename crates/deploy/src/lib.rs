@@ -5,6 +5,7 @@
 //! - [`lambda`]: building and zipping `bootstrap` for Lambda (zig, cargo-zigbuild).
 //! - [`failure`]: the kind of every error, which the command line turns into an exit code.
 //! - [`report`]: the [`report::Reporter`] the long operations report to, and ask through.
+//! - [`adopt`]: an adopted user pool: never changed; its client and the groups the config needs, checked first.
 //! - [`assets`]: the hardened asset bucket and the upload of the function's zip.
 //! - [`cloudformation`]: the deployer: change sets, the plan, the guard for the user pool, events, teardown.
 //! - [`config`]: `admin-queries.toml`, parsed and validated.
@@ -16,6 +17,7 @@
 //! - [`smoke`]: the smoke test's plan, from the enabled actions and the access rules.
 //! - [`outputs`]: the files Amplify clients read (`amplifyconfiguration.json`, `amplify_outputs.json`, ...).
 
+pub mod adopt;
 pub mod assets;
 pub mod auth;
 pub mod aws;

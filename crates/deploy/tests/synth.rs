@@ -31,6 +31,7 @@ const VARIANTS: &[(&str, &str, &str)] = &[
     ),
     ("id-token", "[admin_api]\nrestrict_to_group = \"Admins\"\ntoken = \"id\"\n", "dev"),
     ("existing-pool", "[admin_api]\nrestrict_to_group = \"Admins\"\n", "dev"),
+    ("existing-pool-and-client", ADOPTED_WITH_CLIENT, "dev"),
     (
         "retained",
         "[admin_api]\nrestrict_to_group = \"Admins\"\ncors_origins = [\"https://admin.example.com\"]\n",
@@ -38,6 +39,14 @@ const VARIANTS: &[(&str, &str, &str)] = &[
     ),
     ("catalogue", CATALOGUE, "dev"),
 ];
+
+/// An Amplify app's pool and its own web client, adopted by `dev` alone (`prod` keeps a pool of its own).
+const ADOPTED_WITH_CLIENT: &str = r#"[admin_api]
+restrict_to_group = "Admins"
+[environments.dev.user_pool]
+existing = "eu-west-1_AbCdEf123"
+client_id = "4k7q2n9v1c8m3x5t6b0p2r7d1s"
+"#;
 
 /// Every action enabled, with access rules: the widest policy, and the OpenAPI document's variant.
 const CATALOGUE: &str = "[admin_api]\nrestrict_to_group = \"Admins\"\nactions = [\"addUserToGroup\", \"removeUserFromGroup\", \"confirmUserSignUp\", \"disableUser\", \"enableUser\", \"getUser\", \"listUsers\", \"listGroups\", \"listGroupsForUser\", \"listUsersInGroup\", \"signUserOut\", \"updateUserAttributes\", \"createUser\", \"deleteUser\", \"resetUserPassword\", \"setUserPassword\", \"deleteUserAttributes\", \"createGroup\", \"deleteGroup\", \"getGroup\"]\n[admin_api.access]\nlistUsers = [\"Admins\", \"Editors\"]\ngetUser = [\"Admins\", \"Editors\"]\n";
@@ -236,6 +245,28 @@ fn an_existing_pool_is_never_part_of_the_stack() {
     let types: Vec<&str> = resources(&t).values().map(|r| r["Type"].as_str().unwrap()).collect();
     assert!(!types.contains(&"AWS::Cognito::UserPool") && !types.contains(&"AWS::Cognito::UserPoolGroup"), "{types:?}");
     assert_eq!(t.0["Outputs"]["UserPoolId"]["Value"], "eu-west-1_AbCdEf123");
+    // Without the app's own client id, the stack makes a client for the adopted pool.
+    assert_eq!(t.0["Outputs"]["UserPoolClientId"]["Value"], serde_json::json!({ "Ref": "UserPoolClient" }));
+    assert_eq!(t.0["Resources"]["UserPoolClient"]["Properties"]["UserPoolId"], "eu-west-1_AbCdEf123");
+}
+
+#[test]
+fn an_adopted_pool_with_its_own_client_has_no_cognito_resource_and_outputs_that_client() {
+    let t = synth("existing-pool-and-client", ADOPTED_WITH_CLIENT, "dev");
+    let cognito: Vec<&str> = resources(&t)
+        .values()
+        .map(|r| r["Type"].as_str().unwrap())
+        .filter(|kind| kind.starts_with("AWS::Cognito::"))
+        .collect();
+    assert!(cognito.is_empty(), "{cognito:?}");
+    assert_eq!(t.0["Outputs"]["UserPoolId"]["Value"], "eu-west-1_AbCdEf123");
+    assert_eq!(t.0["Outputs"]["UserPoolClientId"]["Value"], "4k7q2n9v1c8m3x5t6b0p2r7d1s");
+    // The function and the authorizer work on the adopted pool.
+    let text = serde_json::to_string(&t.0).unwrap();
+    assert!(text.contains("userpool/eu-west-1_AbCdEf123"), "the function's policy names the adopted pool");
+    // prod, which adopts nothing, still has its own pool and client.
+    let prod = synth("existing-pool-and-client", ADOPTED_WITH_CLIENT, "prod");
+    assert!(resources(&prod).contains_key("UserPool") && resources(&prod).contains_key("UserPoolClient"));
 }
 
 fn skipped_checks(t: &Template, id: &str) -> Vec<String> {

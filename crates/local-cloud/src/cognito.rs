@@ -62,6 +62,11 @@ pub struct AppliedPool {
 
 #[derive(Debug, thiserror::Error)]
 pub enum ApplyError {
+    /// The adopted pool lacks what the config needs, or could not be read.
+    #[error(transparent)]
+    Adopt(#[from] deploy::adopt::AdoptError),
+    #[error("the config adopts no pool (user_pool.existing)")]
+    NotAdopting,
     #[error("Cognito at {endpoint} refused {operation}: {message}")]
     Cognito { endpoint: String, operation: &'static str, message: String },
     #[error(
@@ -235,9 +240,21 @@ pub async fn apply(cognito: &Client, endpoint: &str, spec: &PoolSpec) -> Result<
         }
     }
 
-    // The app client, by name.
+    let (client_id, client_ids) = client(cognito, endpoint, &pool_id, spec, &mut changes).await?;
+    Ok(AppliedPool { pool_id, client_id, client_ids, changes })
+}
+
+/// The managed app client of `pool_id`, by name: created, or updated to the spec's auth flows and token lifetimes.
+/// Returns its id and the ids of every client of the pool.
+async fn client(
+    cognito: &Client,
+    endpoint: &str,
+    pool_id: &str,
+    spec: &PoolSpec,
+    changes: &mut Vec<String>,
+) -> Result<(String, Vec<String>), ApplyError> {
     let mut clients = Vec::new();
-    let mut pages = cognito.list_user_pool_clients().user_pool_id(&pool_id).max_results(60).into_paginator().send();
+    let mut pages = cognito.list_user_pool_clients().user_pool_id(pool_id).max_results(60).into_paginator().send();
     while let Some(page) = pages.next().await {
         clients.extend(page.map_err(refused(endpoint, "ListUserPoolClients"))?.user_pool_clients().iter().cloned());
     }
@@ -247,7 +264,7 @@ pub async fn apply(cognito: &Client, endpoint: &str, spec: &PoolSpec) -> Result<
             Some(id) => {
                 let described = cognito
                     .describe_user_pool_client()
-                    .user_pool_id(&pool_id)
+                    .user_pool_id(pool_id)
                     .client_id(id)
                     .send()
                     .await
@@ -273,7 +290,7 @@ pub async fn apply(cognito: &Client, endpoint: &str, spec: &PoolSpec) -> Result<
                     let [access, id_token, refresh] = spec.token_validity_minutes;
                     cognito
                         .update_user_pool_client()
-                        .user_pool_id(&pool_id)
+                        .user_pool_id(pool_id)
                         .client_id(id)
                         .client_name(&spec.client_name)
                         .set_explicit_auth_flows(Some(AUTH_FLOWS.to_vec()))
@@ -296,7 +313,7 @@ pub async fn apply(cognito: &Client, endpoint: &str, spec: &PoolSpec) -> Result<
             None => {
                 let created = cognito
                     .create_user_pool_client()
-                    .user_pool_id(&pool_id)
+                    .user_pool_id(pool_id)
                     .client_name(&spec.client_name)
                     .generate_secret(false)
                     .set_explicit_auth_flows(Some(AUTH_FLOWS.to_vec()))
@@ -313,7 +330,30 @@ pub async fn apply(cognito: &Client, endpoint: &str, spec: &PoolSpec) -> Result<
                 id
             }
         };
-    Ok(AppliedPool { pool_id, client_id, client_ids, changes })
+    Ok((client_id, client_ids))
+}
+
+/// Adopts the existing pool of `config` (`user_pool.existing`) as `deploy::adopt` says: the pool, its groups and
+/// its clients are left as they are; missing groups refuse, or are created when `create_missing_groups`; a client
+/// is made (by the spec's name) only when the config names none of the pool's own.
+pub async fn adopt(
+    cognito: &Client,
+    endpoint: &str,
+    config: &deploy::config::Config,
+    spec: &PoolSpec,
+    create_missing_groups: bool,
+) -> Result<AppliedPool, ApplyError> {
+    let adoption = deploy::adopt::inspect(cognito, config).await?.ok_or(ApplyError::NotAdopting)?;
+    adoption.check(create_missing_groups)?;
+    let mut changes = Vec::new();
+    if create_missing_groups {
+        changes.extend(adoption.create_missing_groups(cognito, config).await?);
+    }
+    let (client_id, client_ids) = match &adoption.own_client {
+        Some(own) => (own.clone(), adoption.client_ids.clone()),
+        None => client(cognito, endpoint, &adoption.pool_id, spec, &mut changes).await?,
+    };
+    Ok(AppliedPool { pool_id: adoption.pool_id, client_id, client_ids, changes })
 }
 
 fn admin_create_user_config(spec: &PoolSpec) -> AdminCreateUserConfigType {

@@ -52,6 +52,8 @@ pub struct DeployOptions {
     pub instances: usize,
     /// Build `bootstrap` with the release profile, as it ships to Lambda, instead of the quick `local` profile.
     pub release: bool,
+    /// With an adopted pool: create the groups the config names that it lacks (through the Cognito API).
+    pub create_missing_groups: bool,
 }
 
 /// What `deploy` did, and where the environment answers.
@@ -92,6 +94,7 @@ impl EnvError {
             Self::Build { .. } => Failure::Failed,
             Self::Moto(_) => Failure::Tooling,
             Self::Io(_) => Failure::Io,
+            Self::Apply(ApplyError::Adopt(e)) => e.failure(),
             Self::Apply(_) | Self::Gateway { .. } => Failure::Remote,
         }
     }
@@ -102,6 +105,7 @@ impl EnvError {
     pub fn help(&self) -> String {
         match self {
             Self::Moto(_) => "install Python 3 with venv, check that PyPI is reachable, then deploy again".into(),
+            Self::Apply(ApplyError::Adopt(e)) => e.help(),
             Self::Apply(_) => "run `cargo xtask teardown`, then deploy again".into(),
             Self::Build { .. } => "fix what cargo reported above, then deploy again".into(),
             Self::Gateway { log, .. } => format!("read {}, then deploy again", log.display()),
@@ -157,7 +161,11 @@ pub async fn deploy(
         },
     };
     let cognito = local_client(&moto.endpoint());
-    let pool = crate::cognito::apply(&cognito, &moto.endpoint(), &spec).await?;
+    let pool = if config.user_pool.existing.is_some() {
+        crate::cognito::adopt(&cognito, &moto.endpoint(), config, &spec, options.create_missing_groups).await?
+    } else {
+        crate::cognito::apply(&cognito, &moto.endpoint(), &spec).await?
+    };
     changes.extend(pool.changes.iter().cloned());
     state.user_pool_id = Some(pool.pool_id.clone());
     state.client_id = Some(pool.client_id.clone());

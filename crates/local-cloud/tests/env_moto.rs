@@ -22,7 +22,13 @@ fn options() -> DeployOptions {
         std::env::var_os("ADMIN_QUERIES_TOOLS_DIR").map_or_else(|| root.join(".admin-queries"), PathBuf::from);
     let target_dir = std::env::var_os("CARGO_TARGET_DIR").map_or_else(|| root.join("target"), |d| root.join(d));
     let cargo = std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
-    DeployOptions { tools_dir, build: Build { cargo, workspace: root, target_dir }, instances: 1, release: false }
+    DeployOptions {
+        tools_dir,
+        build: Build { cargo, workspace: root, target_dir },
+        instances: 1,
+        release: false,
+        create_missing_groups: false,
+    }
 }
 
 #[tokio::test]

@@ -3,9 +3,7 @@
 
 use serde_json::{Map, Value, json};
 
-use super::{
-    ACCESS_LOG_FORMAT, ADMIN_SCOPE, ALLOW_HEADERS, APP_CLIENT, Part, SKIP_LOG_KMS, checkov_skips, short_hash, skip,
-};
+use super::{ACCESS_LOG_FORMAT, ADMIN_SCOPE, ALLOW_HEADERS, Part, SKIP_LOG_KMS, checkov_skips, short_hash, skip};
 use crate::config::TokenKind;
 
 pub(super) fn api_and_stage(part: &Part, resources: &mut Map<String, Value>) {
@@ -183,7 +181,7 @@ pub(super) fn outputs(part: &Part) -> Value {
             "Value": { "Fn::Sub": format!("https://${{Api}}.execute-api.${{AWS::Region}}.${{AWS::URLSuffix}}/{env_name}") },
         },
         "UserPoolId": { "Value": pool_id },
-        "UserPoolClientId": { "Value": { "Ref": APP_CLIENT } },
+        "UserPoolClientId": { "Value": part.client_id },
         "Region": { "Value": { "Ref": "AWS::Region" } },
         "FunctionName": { "Value": { "Ref": "Function" } },
     })

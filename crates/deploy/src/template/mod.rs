@@ -138,10 +138,12 @@ struct Part<'a> {
     /// The pool's id and ARN: the new pool's, or the adopted one's.
     pool_id: Value,
     pool_arn: Value,
+    /// The app client's id: the new client's, or the adopted pool's own (`user_pool.client_id`).
+    client_id: Value,
 }
 
 /// Synthesizes the template of environment `env_name`, with that environment's own settings: the pool, its groups
-/// and the client ([`pool`]), the function and its role ([`function`]), the API and its stage, and the outputs
+/// and the client ([`pool`]; none of them for an adopted pool, whose own client is used when `client_id` names it), the function and its role ([`function`]), the API and its stage, and the outputs
 /// ([`api`]).
 pub fn synthesize(config: &Config, env_name: &str, env: &Environment) -> Template {
     let names = config.names(env_name, env);
@@ -158,8 +160,12 @@ pub fn synthesize(config: &Config, env_name: &str, env: &Environment) -> Templat
         }
         None => json!({ "Fn::GetAtt": [USER_POOL, "Arn"] }),
     };
-    let part =
-        Part { config, env_name, names, policy: if retain { "Retain" } else { "Delete" }, retain, pool_id, pool_arn };
+    let client_id = match &config.user_pool.client_id {
+        Some(id) => json!(id),
+        None => json!({ "Ref": APP_CLIENT }),
+    };
+    let policy = if retain { "Retain" } else { "Delete" };
+    let part = Part { config, env_name, names, policy, retain, pool_id, pool_arn, client_id };
     let mut resources = Map::new();
     pool::pool_and_groups(&part, &mut resources);
     pool::client(&part, &mut resources);

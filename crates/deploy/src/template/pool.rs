@@ -59,9 +59,13 @@ pub(super) fn pool_and_groups(part: &Part, resources: &mut Map<String, Value>) {
     }
 }
 
-/// The app client, with the token lifetimes of the config.
+/// The app client, with the token lifetimes of the config; none when the config names the adopted pool's own
+/// (`user_pool.client_id`), which the stack never touches.
 pub(super) fn client(part: &Part, resources: &mut Map<String, Value>) {
     let (config, policy, pool_id) = (part.config, part.policy, &part.pool_id);
+    if config.user_pool.client_id.is_some() {
+        return;
+    }
     let lifetimes = &config.user_pool.token_validity;
     let (access, id, refresh) =
         (validity(lifetimes.access, false), validity(lifetimes.id, false), validity(lifetimes.refresh, true));

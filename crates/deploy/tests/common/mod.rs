@@ -26,6 +26,7 @@ pub fn options<'a>(config: &'a Config, env: &'a Environment, dir: &Path, execute
         outputs_dir: dir.join("outputs"),
         execute,
         allow_destroying_data: false,
+        create_missing_groups: false,
     }
 }
 
