@@ -9,6 +9,8 @@
 //   AQ_OTHER_USERS   comma-separated users in no group (default carol,dave,erin)
 //   AQ_TOKEN_KIND    the deployment's token kind, `access` or `id` (default access)
 //   AQ_CORS_ORIGIN   the Access-Control-Allow-Origin the API answers a call without Origin with (default *)
+//
+// In a pool where users sign in with their email address, the users are email addresses.
 
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
@@ -55,6 +57,26 @@ export const env = {
 
 /** Every user the harness created. */
 export const allUsers = () => [env.admin, env.user, ...env.others];
+
+/**
+ * Whether users sign in with their email address. Cognito then names each user by its `sub` (what listUsers and
+ * getUser answer as `Username`), and the API takes the email address, or the `sub`, wherever it takes a user name.
+ */
+export const signsInWithEmail = () =>
+  (readOutputs('amplifyconfiguration.json').aws_cognito_username_attributes ?? []).includes('EMAIL');
+
+const canonicalNames = new Map();
+
+/** The pool's own name for a user the harness created (its login in a user-name pool, its `sub` in an email one). */
+export async function canonical(login) {
+  if (!signsInWithEmail()) return login;
+  if (!canonicalNames.has(login)) {
+    const response = await apiGet('/getUser', { username: login });
+    assert.equal(response.status, 200, `getUser ${login}: ${JSON.stringify(response.body)}`);
+    canonicalNames.set(login, response.body.Username);
+  }
+  return canonicalNames.get(login);
+}
 
 /** The token kind the API refuses: the other one. */
 export const otherTokenKind = (kind) => (kind === 'access' ? 'id' : 'access');

@@ -241,8 +241,10 @@ retain_user_pool = false             # ephemeral: teardown deletes everything
 [environments.prod]
 region = "eu-west-1"
 retain_user_pool = true              # the pool survives teardown; Cognito deletion protection on
-# An environment may set its own self_sign_up, mfa and token_validity ([environments.prod.user_pool]), rate_limit,
-# burst_limit, access_logs and tracing ([environments.prod.api]) and reserved_concurrency ([environments.prod.lambda]).
+# An environment may set its own region and stack; its own pool settings ([environments.prod.user_pool]: existing
+# and client_id to adopt a pool, self_sign_up, mfa, token_validity); admin API settings ([environments.prod.admin_api]:
+# restrict_to_group, token, cors_origins, actions, access); rate_limit, burst_limit, access_logs and tracing
+# ([environments.prod.api]); and function settings ([environments.prod.lambda]).
 
 [user_pool]
 username_attributes = []             # [] = sign in with a user name; or ["email"], ["phone_number"] (gets an SMS role)
