@@ -62,6 +62,9 @@ pub enum Error {
     /// An auth change the editor refuses, or whose result is not a valid config.
     #[error(transparent)]
     Edit(#[from] deploy::edit::EditError),
+    /// An Amplify project that cannot be imported, or a pool that could not be read from AWS.
+    #[error(transparent)]
+    Import(#[from] deploy::import::ImportError),
 }
 
 impl Error {
@@ -88,6 +91,7 @@ impl Error {
             Self::Build(e) => e.failure(),
             Self::Workbench(e) => e.failure(),
             Self::Deploy(e) => e.failure(),
+            Self::Import(e) => e.failure(),
         }
     }
 
@@ -119,6 +123,7 @@ impl Error {
             Self::Auth(e) => e.help().to_owned(),
             Self::Build(e) => e.help().to_owned(),
             Self::Deploy(e) => e.help(),
+            Self::Import(e) => e.help(),
             Self::Local(e) => e.help(),
             Self::Target(e) => e.help(),
             Self::Users(e) => e.help().to_owned(),

@@ -7,6 +7,7 @@ mod console;
 mod deploy_aws;
 mod deploy_local;
 mod error;
+mod import;
 mod lambda;
 mod project;
 mod reporter;
@@ -59,6 +60,16 @@ enum Command {
     /// Examples: cargo xtask update-auth --restrict-to Ops --add-group Ops:1
     ///           cargo xtask update-auth --no-restriction --self-sign-up off
     UpdateAuth(auth::UpdateArgs),
+    /// Write admin-queries.toml from an Amplify project: Gen 1 (the folder that holds `amplify/`) or a Gen 2 app's
+    /// amplify_outputs.json. Each environment adopts its Amplify pool and web app client; the groups, the group
+    /// restriction and the token kind come along, each value with a comment naming the Amplify file it came from.
+    ///
+    /// Pools the files do not hold (environments not pushed last) are read from CloudFormation with --aws, or left
+    /// as a commented placeholder. Reports what it cannot carry (custom routes, other REST APIs, auth triggers),
+    /// each with what to do instead. An existing admin-queries.toml is replaced only with --force.
+    ///
+    /// Example: cargo xtask import-amplify ../my-amplify-app --aws
+    ImportAmplify(import::Args),
     /// Stop and remove a deployment. For `local`: stops the gateway and moto, removes the local state and outputs.
     /// For AWS: deletes the stack; a retained user pool stays unless --delete-user-pool.
     Teardown(TeardownArgs),
@@ -148,6 +159,7 @@ fn main() -> ExitCode {
         Command::Status(common) => status::run(&common),
         Command::Synth(args) => synth::run(&args),
         Command::AddAuth(args) => runtime().and_then(|rt| rt.block_on(auth::add(&args, deploy_env))),
+        Command::ImportAmplify(args) => runtime().and_then(|rt| rt.block_on(import::run(&args))),
         Command::UpdateAuth(args) => runtime().and_then(|rt| rt.block_on(auth::update(&args, deploy_env))),
         Command::Smoke(common) => runtime().and_then(|rt| rt.block_on(smoke::run(&common))),
         Command::User(UserCommand::Create(args)) => runtime().and_then(|rt| rt.block_on(user::create(&args))),

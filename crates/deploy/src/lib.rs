@@ -9,6 +9,7 @@
 //! - [`assets`]: the hardened asset bucket and the upload of the function's zip.
 //! - [`cloudformation`]: the deployer: change sets, the plan, the guard for the user pool, events, teardown.
 //! - [`config`]: `admin-queries.toml`, parsed and validated.
+//! - [`import`]: an Amplify project's auth and Admin Queries settings as a config adopting its pools (`import-amplify`).
 //! - [`template`]: the CloudFormation template, synthesized from the config (pure).
 //! - [`package`]: checks of the built `bootstrap` and its deterministic zip.
 //! - [`names`]: the names of an environment's resources (stack, pool, function, log groups, API).
@@ -25,6 +26,7 @@ pub mod cloudformation;
 pub mod config;
 pub mod edit;
 pub mod failure;
+pub mod import;
 pub mod lambda;
 pub mod names;
 pub mod openapi;

@@ -1,0 +1,91 @@
+//! Why an import stopped. Every error names the file (and, for a value, its JSON key) or the stack at fault; nothing
+//! is written when there is one.
+
+use std::path::PathBuf;
+
+use crate::config::ConfigError;
+use crate::failure::Failure;
+
+/// An Amplify project that cannot be imported as it is, or a pool that could not be read from AWS.
+#[derive(Debug, thiserror::Error)]
+pub enum ImportError {
+    #[error(
+        "{} holds no Amplify project: neither amplify/backend/backend-config.json (Gen 1) nor amplify_outputs.json (Gen 2)",
+        path.display()
+    )]
+    NotAmplify { path: PathBuf },
+    #[error("{} holds a Gen 2 backend (amplify/) but no amplify_outputs.json", path.display())]
+    NoGen2Outputs { path: PathBuf },
+    #[error("{} was not found", path.display())]
+    MissingFile { path: PathBuf },
+    #[error("{} could not be read: {source}", path.display())]
+    Unreadable { path: PathBuf, source: std::io::Error },
+    #[error("{} is not valid JSON: {message} (line {line}, column {column})", path.display())]
+    Malformed { path: PathBuf, line: usize, column: usize, message: String },
+    #[error("{}: `{key}` is missing: {expected}", path.display())]
+    MissingKey { path: PathBuf, key: String, expected: String },
+    #[error("{}: `{key}` {problem}", path.display())]
+    BadValue { path: PathBuf, key: String, problem: String },
+    #[error("{}: the project has no Cognito user pool (no `{key}` entry with \"service\": \"Cognito\")", path.display())]
+    NoUserPool { path: PathBuf, key: String },
+    #[error(
+        "{}: the project has no Admin Queries (no `{key}`, and the auth resource sets no `adminQueryGroup`)",
+        path.display()
+    )]
+    NoAdminQueries { path: PathBuf, key: String },
+    #[error("{}: there is no environment `{env}` (the file's keys: {known})", path.display())]
+    UnknownEnvironment { path: PathBuf, env: String, known: String },
+    #[error("{} exists already; nothing was written", path.display())]
+    Exists { path: PathBuf },
+    /// The config the project would give is not valid (a name too long, a region the config refuses, ...).
+    #[error("the imported config would not be valid: {source}")]
+    Invalid { source: ConfigError },
+    #[error("{operation} on the stack {stack} (environment `{env}`): {message}")]
+    Aws { env: String, stack: String, operation: &'static str, message: String },
+    #[error("the stack {stack} (environment `{env}`) has no nested auth stack `{logical_id}`")]
+    NoAuthStack { env: String, stack: String, logical_id: String },
+    #[error("the auth stack {stack} (environment `{env}`) has no output `{output}`")]
+    MissingOutput { env: String, stack: String, output: &'static str },
+}
+
+impl ImportError {
+    /// The kind of failure: bad input is the project's or the arguments', AWS's failures are remote.
+    pub fn failure(&self) -> Failure {
+        match self {
+            Self::NotAmplify { .. }
+            | Self::NoGen2Outputs { .. }
+            | Self::NoUserPool { .. }
+            | Self::NoAdminQueries { .. }
+            | Self::UnknownEnvironment { .. }
+            | Self::Exists { .. } => Failure::Refused,
+            Self::MissingFile { .. } | Self::Malformed { .. } | Self::MissingKey { .. } | Self::BadValue { .. } => {
+                Failure::Config
+            }
+            Self::Invalid { .. } => Failure::Config,
+            Self::Unreadable { .. } => Failure::Io,
+            Self::Aws { .. } | Self::NoAuthStack { .. } | Self::MissingOutput { .. } => Failure::Remote,
+        }
+    }
+
+    /// What to do about it, in one line.
+    pub fn help(&self) -> String {
+        match self {
+            Self::NotAmplify { .. } => "pass the folder that holds your Amplify project's `amplify/` folder (Gen 1) or its amplify_outputs.json (Gen 2): cargo xtask import-amplify <PATH>".into(),
+            Self::NoGen2Outputs { .. } => "write it with `npx ampx generate outputs --branch <branch> --app-id <app id>` (or run `npx ampx sandbox` once), then import again".into(),
+            Self::MissingFile { .. } => "run the import on the whole Amplify project as committed (after `amplify pull` if files are missing), or restore the file".into(),
+            Self::Unreadable { .. } => "check that the file can be read".into(),
+            Self::Malformed { .. } => "fix the JSON at that line and column (the Amplify CLI writes it; `amplify pull` restores it)".into(),
+            Self::MissingKey { .. } | Self::BadValue { .. } => "correct the key as said (the Amplify CLI writes it; `amplify pull` restores it), then import again".into(),
+            Self::NoUserPool { .. } => "only a project with a Cognito user pool (`amplify add auth`) can be imported".into(),
+            Self::NoAdminQueries { .. } => "this project has no Admin Queries API to replace; start a config of your own with `cargo xtask add-auth`".into(),
+            Self::UnknownEnvironment { known, .. } => format!("pass one of the project's environments with --env: {known}"),
+            Self::Exists { .. } => "compare it with the diff above, then pass --force to replace it".into(),
+            Self::Invalid { source } => match source.to_string().split_once("\nhelp: ") {
+                Some((_, help)) => help.to_owned(),
+                None => "import with another --env name, or write the config by hand (the README's config section)".into(),
+            },
+            Self::Aws { .. } => "check the credentials (AWS_PROFILE, `aws configure`, or AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY) and that they may read CloudFormation stacks in that region; or write the pool's ids into admin-queries.toml yourself".into(),
+            Self::NoAuthStack { .. } | Self::MissingOutput { .. } => "the environment may never have been pushed (`amplify push`); or write its pool's ids into admin-queries.toml yourself (the Cognito console shows them)".into(),
+        }
+    }
+}
