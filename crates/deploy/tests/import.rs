@@ -219,7 +219,8 @@ fn no_admin_group_is_carried_as_it_was_and_reported() {
 // --aws: the pools of the environments not on disk, from CloudFormation.
 
 const PROD_ROOT: &str = "amplify-adminportal-prod-c8f02";
-const PROD_AUTH: &str = "arn:aws:cloudformation:us-west-2:123456789012:stack/amplify-adminportal-prod-c8f02-authadminportal4f2c9a1b-1X2Y3Z/9a8b7c6d";
+const PROD_AUTH: &str = "arn:aws:cloudformation:us-west-2:123456789012:stack/\
+                         amplify-adminportal-prod-c8f02-authadminportal4f2c9a1b-1X2Y3Z/9a8b7c6d";
 
 fn nested(logical_id: &str, physical_id: &str) -> StackResourceSummary {
     StackResourceSummary::builder()
@@ -382,7 +383,8 @@ fn a_missing_or_wrong_key_is_named() {
     edit(&tpi, |t| t.replacen("\"Region\": \"us-west-2\",", "", 1));
     let err = import::read(&dir, None).unwrap_err();
     assert!(
-        matches!(&err, ImportError::MissingKey { path, key, .. } if path == &tpi && key == "prod.awscloudformation.Region"),
+        matches!(&err, ImportError::MissingKey { path, key, .. }
+            if path == &tpi && key == "prod.awscloudformation.Region"),
         "{err}"
     );
 

@@ -10,7 +10,8 @@ use crate::failure::Failure;
 #[derive(Debug, thiserror::Error)]
 pub enum ImportError {
     #[error(
-        "{} holds no Amplify project: neither amplify/backend/backend-config.json (Gen 1) nor amplify_outputs.json (Gen 2)",
+        "{} holds no Amplify project: neither amplify/backend/backend-config.json (Gen 1) nor \
+         amplify_outputs.json (Gen 2)",
         path.display()
     )]
     NotAmplify { path: PathBuf },
@@ -26,7 +27,10 @@ pub enum ImportError {
     MissingKey { path: PathBuf, key: String, expected: String },
     #[error("{}: `{key}` {problem}", path.display())]
     BadValue { path: PathBuf, key: String, problem: String },
-    #[error("{}: the project has no Cognito user pool (no `{key}` entry with \"service\": \"Cognito\")", path.display())]
+    #[error(
+        "{}: the project has no Cognito user pool (no `{key}` entry with \"service\": \"Cognito\")",
+        path.display()
+    )]
     NoUserPool { path: PathBuf, key: String },
     #[error(
         "{}: the project has no Admin Queries (no `{key}`, and the auth resource sets no `adminQueryGroup`)",
@@ -69,23 +73,47 @@ impl ImportError {
 
     /// What to do about it, in one line.
     pub fn help(&self) -> String {
-        match self {
-            Self::NotAmplify { .. } => "pass the folder that holds your Amplify project's `amplify/` folder (Gen 1) or its amplify_outputs.json (Gen 2): cargo xtask import-amplify <PATH>".into(),
-            Self::NoGen2Outputs { .. } => "write it with `npx ampx generate outputs --branch <branch> --app-id <app id>` (or run `npx ampx sandbox` once), then import again".into(),
-            Self::MissingFile { .. } => "run the import on the whole Amplify project as committed (after `amplify pull` if files are missing), or restore the file".into(),
-            Self::Unreadable { .. } => "check that the file can be read".into(),
-            Self::Malformed { .. } => "fix the JSON at that line and column (the Amplify CLI writes it; `amplify pull` restores it)".into(),
-            Self::MissingKey { .. } | Self::BadValue { .. } => "correct the key as said (the Amplify CLI writes it; `amplify pull` restores it), then import again".into(),
-            Self::NoUserPool { .. } => "only a project with a Cognito user pool (`amplify add auth`) can be imported".into(),
-            Self::NoAdminQueries { .. } => "this project has no Admin Queries API to replace; start a config of your own with `cargo xtask add-auth`".into(),
-            Self::UnknownEnvironment { known, .. } => format!("pass one of the project's environments with --env: {known}"),
-            Self::Exists { .. } => "compare it with the diff above, then pass --force to replace it".into(),
+        let help = match self {
+            Self::NotAmplify { .. } => {
+                "pass the folder that holds the Amplify project's `amplify/` folder (Gen 1) or its \
+                 amplify_outputs.json (Gen 2): cargo xtask import-amplify <PATH>"
+            }
+            Self::NoGen2Outputs { .. } => {
+                "write it with `npx ampx generate outputs --branch <branch> --app-id <app id>` (or run \
+                 `npx ampx sandbox` once), then import again"
+            }
+            Self::MissingFile { .. } => {
+                "run the import on the whole Amplify project as committed (`amplify pull` restores missing files)"
+            }
+            Self::Unreadable { .. } => "check that the file can be read",
+            Self::Malformed { .. } => {
+                "fix the JSON at that line and column (the Amplify CLI writes it; `amplify pull` restores it)"
+            }
+            Self::MissingKey { .. } | Self::BadValue { .. } => {
+                "correct the key as said (the Amplify CLI writes it; `amplify pull` restores it), then import again"
+            }
+            Self::NoUserPool { .. } => "only a project with a Cognito user pool (`amplify add auth`) can be imported",
+            Self::NoAdminQueries { .. } => {
+                "this project has no Admin Queries API to replace; start a config with `cargo xtask add-auth`"
+            }
+            Self::UnknownEnvironment { known, .. } => {
+                return format!("pass one of the project's environments with --env: {known}");
+            }
+            Self::Exists { .. } => "compare it with the diff above, then pass --force to replace it",
             Self::Invalid { source } => match source.to_string().split_once("\nhelp: ") {
-                Some((_, help)) => help.to_owned(),
-                None => "import with another --env name, or write the config by hand (the README's config section)".into(),
+                Some((_, help)) => return help.to_owned(),
+                None => "write the config by hand (the README's config section lists every key)",
             },
-            Self::Aws { .. } => "check the credentials (AWS_PROFILE, `aws configure`, or AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY) and that they may read CloudFormation stacks in that region; or write the pool's ids into admin-queries.toml yourself".into(),
-            Self::NoAuthStack { .. } | Self::MissingOutput { .. } => "the environment may never have been pushed (`amplify push`); or write its pool's ids into admin-queries.toml yourself (the Cognito console shows them)".into(),
-        }
+            Self::Aws { .. } => {
+                "check the credentials (AWS_PROFILE, `aws configure`, or AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY) \
+                 and that they may read CloudFormation stacks in that region; or write the pool's ids into \
+                 admin-queries.toml yourself"
+            }
+            Self::NoAuthStack { .. } | Self::MissingOutput { .. } => {
+                "the environment may never have been pushed (`amplify push`); or write its pool's ids into \
+                 admin-queries.toml yourself (the Cognito console shows them)"
+            }
+        };
+        help.to_owned()
     }
 }

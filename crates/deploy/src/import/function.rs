@@ -129,10 +129,12 @@ fn route_notes(rel: &str, app: &str) -> Vec<Note> {
                 format!("the API here serves {method} /{name} already; check that it answers as your route did")
             }
             Some(_) => format!(
-                "the API here has this action, off by default: turn it on with `cargo xtask update-auth --enable-action {name}`, and check that it answers as your route did"
+                "the API here has this action, off by default: turn it on with \
+                 `cargo xtask update-auth --enable-action {name}`, and check that it answers as your route did"
             ),
             None => format!(
-                "the API here has no such action: serve it from a function and API of your own, and point your app's call of /{name} there"
+                "the API here has no such action: serve it from a function and API of your own, and point the \
+                 app's call of /{name} there"
             ),
         };
         notes.push(Note::new(NoteKind::CustomRoute, format!("{rel} adds the route {method} /{name}"), instead));
@@ -157,7 +159,8 @@ fn route_notes(rel: &str, app: &str) -> Vec<Note> {
         notes.push(Note::new(
             NoteKind::EditedFunction,
             format!("{rel} differs from every version the Amplify CLI wrote, with the same routes"),
-            "the routes here behave as the stock ones (the README's `Differences from Amplify`); carry what your changes do into your app or a function of your own",
+            "the routes here behave as the stock ones (the README's `Differences from Amplify`); carry what \
+             the changes do into the app or a function of your own",
         ));
     }
     notes

@@ -65,7 +65,8 @@ pub(super) fn read(root: &Path, only: Option<&str>) -> Result<Plan, ImportError>
         _ => {
             notes.push(Note::new(
                 NoteKind::Restriction,
-                "Amplify let every signed-in user administer every user (no adminQueryGroup): imported as it was, with admin_api.allow_any_signed_in_user = true",
+                "Amplify let every signed-in user administer every user (no adminQueryGroup): imported as it \
+                 was, with admin_api.allow_any_signed_in_user = true",
                 "restrict the API to a group: cargo xtask update-auth --restrict-to Admins",
             ));
             Sourced::new(
@@ -80,7 +81,8 @@ pub(super) fn read(root: &Path, only: Option<&str>) -> Result<Plan, ImportError>
         notes.push(Note::new(
             NoteKind::Aliases,
             format!("users may also sign in with their {} ({})", aliases.join(", "), settings.from("aliasAttributes")),
-            "the adopted pool keeps its aliases and the API resolves a user named by any of them; the config cannot describe aliases, so the local environment's pool signs in with the user name only",
+            "the adopted pool keeps its aliases and the API resolves a user named by any of them; the config \
+             cannot describe aliases, so the local environment's pool signs in with the user name only",
         ));
     }
     let token = token(&settings)?;
@@ -91,7 +93,10 @@ pub(super) fn read(root: &Path, only: Option<&str>) -> Result<Plan, ImportError>
         notes.push(Note::new(
             NoteKind::MissingGroup,
             format!("the API is restricted to `{name}`, which is not among the pool's groups"),
-            format!("create it: `cargo xtask deploy --create-missing-groups`, or the Cognito console; then add its administrators to `{name}`"),
+            format!(
+                "create it: `cargo xtask deploy --create-missing-groups`, or the Cognito console; then add its \
+                 administrators to `{name}`"
+            ),
         ));
     }
 
@@ -109,7 +114,9 @@ pub(super) fn read(root: &Path, only: Option<&str>) -> Result<Plan, ImportError>
     notes.push(Note::new(
         NoteKind::AmplifyApi,
         format!("Amplify's Admin Queries API and its function keep running in {}{shown}", names.join(", ")),
-        "deploy each environment and check it (`cargo xtask deploy --env <name>`, then `cargo xtask smoke --env <name>`), point the app at the new API (outputs/<name>/), and only then remove Amplify's: `amplify remove api AdminQueries` and its function, then `amplify push`",
+        "deploy each environment and check it (`cargo xtask deploy --env <name>`, then `cargo xtask smoke --env \
+         <name>`), point the app at the new API (outputs/<name>/), and only then remove Amplify's: `amplify remove \
+         api AdminQueries` and its function, then `amplify push`",
     ));
     Ok(Plan {
         generation: Generation::Gen1,
@@ -287,7 +294,8 @@ fn other_apis(backend: &JsonFile) -> Vec<Note> {
             Note::new(
                 NoteKind::OtherApi,
                 format!("{}: api.{name} is another REST API, which this tool does not deploy", backend.rel),
-                "keep it in the Amplify project (its backend stays until you remove it), or move it to a stack of your own before removing the Amplify backend",
+                "keep it in the Amplify project (its backend stays until it is removed), or move it to a stack of \
+                 your own before removing the Amplify backend",
             )
         })
         .collect()
@@ -337,6 +345,7 @@ fn triggers(backend: &JsonFile, settings: &Settings, auth: &str) -> Result<Vec<N
     Ok(vec![Note::new(
         NoteKind::Triggers,
         what,
-        "the adopted pool keeps calling them, but they are functions of the Amplify backend: keep it while the pool needs them, or move them to a stack of your own and attach them to the pool before removing it",
+        "the adopted pool keeps calling them, but they are functions of the Amplify backend: keep it while the \
+         pool needs them, or move them to a stack of your own and attach them to the pool before removing it",
     )])
 }

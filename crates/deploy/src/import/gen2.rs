@@ -64,7 +64,11 @@ pub(super) fn read(root: &Path, env: &str) -> Result<Plan, ImportError> {
         Some(group) => {
             notes.push(Note::new(
                 NoteKind::Restriction,
-                format!("Gen 2 has no Admin Queries and names no administering group: the API is restricted to `{}`, the group with the lowest precedence", group.name),
+                format!(
+                    "Gen 2 has no Admin Queries and names no administering group: the API is restricted to `{}`, \
+                     the group with the lowest precedence",
+                    group.name
+                ),
                 "if another group administers, change it: cargo xtask update-auth --restrict-to <group>",
             ));
             Sourced::new(
@@ -78,8 +82,10 @@ pub(super) fn read(root: &Path, env: &str) -> Result<Plan, ImportError> {
         None => {
             notes.push(Note::new(
                 NoteKind::MissingGroup,
-                "the pool has no groups, and the API needs an administering group: it is restricted to `Admins`, which does not exist yet",
-                "create it: `cargo xtask deploy --create-missing-groups` (or `a.group('Admins')` in your defineAuth), then add the administrators to it",
+                "the pool has no groups, and the API needs an administering group: it is restricted to `Admins`, \
+                 which does not exist yet",
+                "create it: `cargo xtask deploy --create-missing-groups` (or add it to `groups` in defineAuth), then \
+                 add the administrators to it",
             ));
             Sourced::new(
                 Restriction::Group("Admins".into()),

@@ -8,11 +8,16 @@ use super::json::Sourced;
 use super::{AmplifyEnvironment, Generation, ImportError, Imported, Pending, Plan, Restriction};
 use crate::config::{Config, FILE_NAME, TokenKind};
 
-/// `value` with `# from` after it.
+/// `value` with `# from` after it (on one line, whatever names the project's files hold).
 fn commented(value: impl Into<Value>, from: &str) -> Item {
     let mut value = value.into();
-    value.decor_mut().set_suffix(format!("   # {from}"));
+    value.decor_mut().set_suffix(format!("   # {}", one_line(from)));
     Item::Value(value)
+}
+
+/// `text` without line breaks or other control characters, for a comment.
+fn one_line(text: &str) -> String {
+    text.chars().map(|c| if c.is_control() { ' ' } else { c }).collect()
 }
 
 fn sourced(value: &Sourced<String>) -> Item {
@@ -45,8 +50,9 @@ pub(super) fn render(plan: &Plan) -> Result<Imported, ImportError> {
     if let Some(mut key) = b.doc.key_mut("project") {
         key.leaf_decor_mut().set_prefix(format!(
             "# Admin Queries for Cognito, imported from {generation} by `cargo xtask import-amplify`.\n\
-             # Each value names the Amplify file (and key) it came from. Each environment adopts its Amplify pool, which\n\
-             # a deploy never modifies. Every other key has its default: the README's config section lists them all.\n"
+             # Each value names the Amplify file (and key) it came from. Each environment adopts its Amplify\n\
+             # pool, which a deploy never modifies. Every other key has its default: the README's config section\n\
+             # lists them all.\n"
         ));
     }
 
@@ -129,12 +135,12 @@ fn environment(b: &mut Builder, env: &AmplifyEnvironment) -> Table {
         }
         None => {
             let name = &env.name;
-            let stack = env.root_stack.as_deref().unwrap_or("its root stack");
+            let stack = one_line(env.root_stack.as_deref().unwrap_or("its root stack"));
             b.pending = format!(
-                "# The pool of `{name}` is not in the Amplify files, which hold the ids of the environment pushed last only.\n\
-                 # Until it is written here, deploying `{name}` would create a new, empty pool. Read it from the Amplify\n\
-                 # stack {stack} with `cargo xtask import-amplify --aws`, or write its ids here\n\
-                 # (the Cognito console shows them):\n\
+                "# The pool of `{name}` is not in the Amplify files, which hold the ids of the environment\n\
+                 # pushed last only. Until it is written here, deploying `{name}` would create a new, empty pool.\n\
+                 # Read it from the Amplify stack {stack} with `cargo xtask import-amplify --aws`,\n\
+                 # or write its ids here (the Cognito console shows them):\n\
                  # [environments.{name}.user_pool]\n\
                  # existing = \"{}_...\"   # the pool's id\n\
                  # client_id = \"...\"   # its web app client (the one without a secret)\n",
