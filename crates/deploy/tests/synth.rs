@@ -38,7 +38,11 @@ const VARIANTS: &[(&str, &str, &str)] = &[
         "prod",
     ),
     ("catalogue", CATALOGUE, "dev"),
+    ("several-origins", SEVERAL_ORIGINS, "dev"),
 ];
+
+/// Two admin apps on two origins: the preflight and the gateway responses answer each with its own origin.
+const SEVERAL_ORIGINS: &str = "[admin_api]\nrestrict_to_group = \"Admins\"\ncors_origins = [\"https://admin.example.com\", \"https://support.example.com\"]\n";
 
 /// An Amplify app's pool and its own web client, adopted by `dev` alone (`prod` keeps a pool of its own).
 const ADOPTED_WITH_CLIENT: &str = r#"[admin_api]
@@ -380,6 +384,69 @@ fn every_skipped_check_says_why() {
                 let comment = skip["comment"].as_str().unwrap_or_default();
                 assert!(id_ok && comment.len() > 40, "{name}: {id}: {skip}");
             }
+        }
+    }
+}
+
+#[test]
+fn several_origins_get_a_preflight_that_echoes_a_listed_origin_and_gateway_responses_that_echo_the_origin() {
+    let t = synth("several-origins", SEVERAL_ORIGINS, "dev");
+    let r = &t.0["Resources"];
+    let options = &r["ProxyOptions"]["Properties"];
+    assert_eq!((&options["HttpMethod"], &options["AuthorizationType"]), (&"OPTIONS".into(), &"NONE".into()));
+    assert_eq!(options["Integration"]["Type"], "MOCK", "the preflight reaches no backend");
+    let response = &options["Integration"]["IntegrationResponses"][0];
+    let parameters = &response["ResponseParameters"];
+    // The static header is the first origin (what an unlisted origin gets, and the browser refuses) ...
+    assert_eq!(parameters["method.response.header.Access-Control-Allow-Origin"], "'https://admin.example.com'");
+    assert_eq!(parameters["method.response.header.Vary"], "'Origin'");
+    let headers = parameters["method.response.header.Access-Control-Allow-Headers"].as_str().unwrap();
+    assert!(headers.contains("Authorization") && headers.contains("Content-Type"), "{headers}");
+    assert!(parameters["method.response.header.Access-Control-Allow-Methods"].as_str().unwrap().contains("POST"));
+    // ... which the template overrides with the request's Origin when it is exactly a listed one.
+    let template = response["ResponseTemplates"]["application/json"].as_str().unwrap();
+    assert!(
+        template.contains("#if($origin == 'https://admin.example.com' || $origin == 'https://support.example.com')"),
+        "{template}"
+    );
+    assert!(
+        template.contains("#set($context.responseOverride.header.Access-Control-Allow-Origin = $origin)"),
+        "{template}"
+    );
+    assert!(!template.contains(".matches("), "an exact comparison, never a regular expression: {template}");
+    // Every header the integration response maps is declared by the method response.
+    let declared = &options["MethodResponses"][0]["ResponseParameters"];
+    for name in parameters.as_object().unwrap().keys() {
+        assert_eq!(declared[name], true, "{name}");
+    }
+    // Gateway responses (the authorizer's 401 and 403, 413, 429, 5xx) can only map a request header: the Origin.
+    for id in ["GatewayResponseDefault4xx", "GatewayResponseDefault5xx"] {
+        let parameters = &r[id]["Properties"]["ResponseParameters"];
+        assert_eq!(parameters["gatewayresponse.header.Access-Control-Allow-Origin"], "method.request.header.Origin");
+        assert_eq!(parameters["gatewayresponse.header.Vary"], "'Origin'", "{id}");
+        assert!(parameters["gatewayresponse.header.Access-Control-Allow-Headers"].is_string(), "{id}");
+    }
+    // Adding an origin changes the API: a new deployment.
+    let one = synth("restricted-access", "[admin_api]\nrestrict_to_group = \"Admins\"\n", "dev");
+    assert_ne!(deployment_id(&t), deployment_id(&one));
+}
+
+#[test]
+fn one_origin_or_any_keeps_static_cors_headers() {
+    let one = "[admin_api]\nrestrict_to_group = \"Admins\"\ncors_origins = [\"https://admin.example.com\"]\n";
+    let with_any =
+        "[admin_api]\nrestrict_to_group = \"Admins\"\ncors_origins = [\"https://admin.example.com\", \"*\"]\n";
+    for (extra, origin) in [(one, "'https://admin.example.com'"), (with_any, "'*'")] {
+        let t = synth("restricted-access", extra, "dev");
+        let r = &t.0["Resources"];
+        let response = &r["ProxyOptions"]["Properties"]["Integration"]["IntegrationResponses"][0];
+        assert_eq!(response["ResponseParameters"]["method.response.header.Access-Control-Allow-Origin"], origin);
+        assert!(response["ResponseParameters"].get("method.response.header.Vary").is_none(), "{extra}");
+        assert_eq!(response["ResponseTemplates"]["application/json"], "{}");
+        for id in ["GatewayResponseDefault4xx", "GatewayResponseDefault5xx"] {
+            let parameters = &r[id]["Properties"]["ResponseParameters"];
+            assert_eq!(parameters["gatewayresponse.header.Access-Control-Allow-Origin"], origin, "{extra}");
+            assert!(parameters.get("gatewayresponse.header.Vary").is_none(), "{extra}");
         }
     }
 }

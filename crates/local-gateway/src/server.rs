@@ -1,6 +1,10 @@
 //! The HTTP front of the local gateway. It answers like an API Gateway REST API with one `/{proxy+}` resource:
 //! `OPTIONS` by a mock integration (CORS preflight, no auth), `ANY` behind the Cognito authorizer and a Lambda
 //! proxy integration, and DEFAULT_4XX / DEFAULT_5XX gateway responses that carry CORS headers.
+//!
+//! CORS follows the template ([`Cors`]): with one origin (or `*`) the preflight and the gateway responses carry it
+//! as a static header; with several, the preflight echoes a listed `Origin` (else the first listed origin) and the
+//! gateway responses echo the request's `Origin`, each with `Vary: Origin`. The function sets its own headers.
 
 use std::net::SocketAddr;
 use std::sync::Arc;
@@ -34,15 +38,74 @@ pub struct GatewayConfig {
     pub stage: String,
     pub api_id: String,
     pub authorizer: AuthorizerConfig,
-    /// The `Access-Control-Allow-Origin` of preflight and gateway responses.
+    /// The `Access-Control-Allow-Origin` of preflight and gateway responses when the function's environment names
+    /// no origins. The origins themselves come from the function's `CORS_ORIGINS` (see [`GatewayConfig::cors`]).
     pub cors_origin: String,
     pub function: FunctionSpec,
     /// How many function instances may run at once.
     pub instances: usize,
 }
 
+/// The function's variable naming the origins browsers may call from (comma-separated, `*` for any), which the
+/// template sets from the same `admin_api.cors_origins` as the API's own CORS.
+pub const FUNCTION_CORS_ORIGINS: &str = "CORS_ORIGINS";
+
+/// The API's own CORS (the preflight's and the gateway responses'), as the template sets it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Cors {
+    /// One origin, or `*`: a static `Access-Control-Allow-Origin`.
+    Static(String),
+    /// Several origins (never `*`). The preflight (a mock integration whose response template overrides the
+    /// header) echoes a listed `Origin` and answers any other with the first listed origin; a gateway response can
+    /// only map a request header, so it echoes the request's `Origin` whatever it is, and has none without one.
+    Listed(Vec<String>),
+}
+
+impl Cors {
+    /// The policy for `origins` as `CORS_ORIGINS` lists them: `*` anywhere, or a single origin, is static.
+    pub fn from_list(origins: &str, fallback: &str) -> Self {
+        let list: Vec<String> =
+            origins.split(',').map(str::trim).filter(|o| !o.is_empty()).map(str::to_owned).collect();
+        match list.as_slice() {
+            [] => Self::Static(fallback.to_owned()),
+            _ if list.iter().any(|o| o == "*") => Self::Static("*".to_owned()),
+            [one] => Self::Static(one.clone()),
+            _ => Self::Listed(list),
+        }
+    }
+
+    /// The preflight's `Access-Control-Allow-Origin` for a request from `origin`.
+    fn preflight_origin(&self, origin: Option<&HeaderValue>) -> Option<HeaderValue> {
+        match self {
+            Self::Static(value) => HeaderValue::from_str(value).ok(),
+            Self::Listed(list) => origin
+                .filter(|o| list.iter().any(|listed| listed.as_bytes() == o.as_bytes()))
+                .cloned()
+                .or_else(|| list.first().and_then(|first| HeaderValue::from_str(first).ok())),
+        }
+    }
+
+    /// A gateway response's `Access-Control-Allow-Origin` for a request from `origin`.
+    fn gateway_origin(&self, origin: Option<&HeaderValue>) -> Option<HeaderValue> {
+        match self {
+            Self::Static(value) => HeaderValue::from_str(value).ok(),
+            Self::Listed(_) => origin.cloned(),
+        }
+    }
+}
+
+impl GatewayConfig {
+    /// The API's CORS: from the function's `CORS_ORIGINS`, so that the gateway and the function never disagree on
+    /// the origins; `cors_origin` when the function's environment has none.
+    pub fn cors(&self) -> Cors {
+        let listed = self.function.env.iter().rev().find(|(name, _)| name == FUNCTION_CORS_ORIGINS);
+        Cors::from_list(listed.map_or("", |(_, value)| value.as_str()), &self.cors_origin)
+    }
+}
+
 struct Gateway {
     config: GatewayConfig,
+    cors: Cors,
     authorizer: Authorizer,
     function: FunctionPool,
 }
@@ -53,7 +116,12 @@ pub async fn serve(config: GatewayConfig, shutdown: impl Future<Output = ()> + S
     let listener = TcpListener::bind(("127.0.0.1", config.port)).await?;
     let function = FunctionPool::new(config.function.clone(), config.instances);
     function.warm_up().await.map_err(std::io::Error::other)?;
-    let gateway = Arc::new(Gateway { authorizer: Authorizer::new(config.authorizer.clone()), function, config });
+    let gateway = Arc::new(Gateway {
+        authorizer: Authorizer::new(config.authorizer.clone()),
+        function,
+        cors: config.cors(),
+        config,
+    });
     tracing::info!(addr = %listener.local_addr()?, "local gateway listening");
     let app = Router::new().fallback(handle).with_state(gateway);
     axum::serve(listener, app.into_make_service_with_connect_info::<SocketAddr>())
@@ -90,27 +158,28 @@ async fn handle(
 async fn route(gateway: &Gateway, id: &str, peer: SocketAddr, request: Request) -> Response {
     let config = &gateway.config;
     let (parts, body) = request.into_parts();
+    let refuse = |status, message| gateway_response(&gateway.cors, &parts.headers, status, message);
     // `/{stage}/{proxy+}`: anything else has no resource, and API Gateway answers 403.
     let stage_prefix = format!("/{}/", config.stage);
     let Some(rest) = parts.uri.path().strip_prefix(&stage_prefix).filter(|rest| !rest.is_empty()) else {
-        return gateway_response(config, StatusCode::FORBIDDEN, "Missing Authentication Token");
+        return refuse(StatusCode::FORBIDDEN, "Missing Authentication Token");
     };
     let path = format!("/{rest}");
 
     if parts.method == Method::OPTIONS {
-        return preflight(config);
+        return preflight(&gateway.cors, &parts.headers);
     }
     let claims = match gateway.authorizer.authorize_headers(&parts.headers).await {
         Ok(claims) => claims,
         Err(denied) => {
             tracing::info!(request_id = %id, reason = ?denied, "authorizer refused the token");
-            return gateway_response(config, StatusCode::UNAUTHORIZED, denied.message());
+            return refuse(StatusCode::UNAUTHORIZED, denied.message());
         }
     };
     let body = match to_bytes(body, MAX_BODY_BYTES).await {
         Ok(body) => body,
         Err(_) => {
-            return gateway_response(config, StatusCode::PAYLOAD_TOO_LARGE, "Request Too Long");
+            return refuse(StatusCode::PAYLOAD_TOO_LARGE, "Request Too Long");
         }
     };
     let host = parts.headers.get(header::HOST).and_then(|v| v.to_str().ok()).unwrap_or("127.0.0.1");
@@ -128,31 +197,33 @@ async fn route(gateway: &Gateway, id: &str, peer: SocketAddr, request: Request) 
     };
     let event = rest_event(&info, &claims);
     match gateway.function.invoke(&event).await {
-        Ok(reply) => proxy_response(config, &reply),
+        Ok(reply) => proxy_response(&reply).unwrap_or_else(|| refuse(StatusCode::BAD_GATEWAY, "Internal server error")),
         Err(error) => {
             tracing::warn!(request_id = %id, %error, "the function failed");
             match error {
-                InvokeError::TimedOut(_) => {
-                    gateway_response(config, StatusCode::GATEWAY_TIMEOUT, "Endpoint request timed out")
-                }
-                _ => gateway_response(config, StatusCode::BAD_GATEWAY, "Internal server error"),
+                InvokeError::TimedOut(_) => refuse(StatusCode::GATEWAY_TIMEOUT, "Endpoint request timed out"),
+                _ => refuse(StatusCode::BAD_GATEWAY, "Internal server error"),
             }
         }
     }
 }
 
-/// The CORS headers of the gateway responses and the preflight.
-fn add_cors(config: &GatewayConfig, headers: &mut HeaderMap) {
-    if let Ok(origin) = HeaderValue::from_str(&config.cors_origin) {
+/// The CORS headers of the gateway responses and the preflight: `allow_origin` (none when the policy gives none
+/// for this request), the allowed headers, and `Vary: Origin` when the answer depends on the request's `Origin`.
+fn add_cors(cors: &Cors, allow_origin: Option<HeaderValue>, headers: &mut HeaderMap) {
+    if let Some(origin) = allow_origin {
         headers.insert(header::ACCESS_CONTROL_ALLOW_ORIGIN, origin);
     }
     headers.insert(header::ACCESS_CONTROL_ALLOW_HEADERS, HeaderValue::from_static(PREFLIGHT_ALLOW_HEADERS));
+    if matches!(cors, Cors::Listed(_)) {
+        headers.insert(header::VARY, HeaderValue::from_static("Origin"));
+    }
 }
 
 /// A response API Gateway makes itself (DEFAULT_4XX / DEFAULT_5XX), with CORS headers.
-fn gateway_response(config: &GatewayConfig, status: StatusCode, message: &str) -> Response {
+fn gateway_response(cors: &Cors, request: &HeaderMap, status: StatusCode, message: &str) -> Response {
     let mut response = (status, axum::Json(json!({ "message": message }))).into_response();
-    add_cors(config, response.headers_mut());
+    add_cors(cors, cors.gateway_origin(request.get(header::ORIGIN)), response.headers_mut());
     response.headers_mut().insert(
         HeaderName::from_static("x-amzn-errortype"),
         HeaderValue::from_static(match status.as_u16() {
@@ -166,30 +237,22 @@ fn gateway_response(config: &GatewayConfig, status: StatusCode, message: &str) -
 }
 
 /// The mock integration for `OPTIONS`.
-fn preflight(config: &GatewayConfig) -> Response {
+fn preflight(cors: &Cors, request: &HeaderMap) -> Response {
     let mut response = (StatusCode::OK, [(header::CONTENT_TYPE, "application/json")], "{}").into_response();
-    add_cors(config, response.headers_mut());
+    add_cors(cors, cors.preflight_origin(request.get(header::ORIGIN)), response.headers_mut());
     response
         .headers_mut()
         .insert(header::ACCESS_CONTROL_ALLOW_METHODS, HeaderValue::from_static(PREFLIGHT_ALLOW_METHODS));
     response
 }
 
-/// Turns the function's proxy response into HTTP. A malformed one is a 502, as in API Gateway.
-fn proxy_response(config: &GatewayConfig, reply: &Value) -> Response {
-    let Some(status) =
-        reply.get("statusCode").and_then(Value::as_u64).and_then(|s| StatusCode::from_u16(s as u16).ok())
-    else {
-        return gateway_response(config, StatusCode::BAD_GATEWAY, "Internal server error");
-    };
+/// Turns the function's proxy response into HTTP, its headers as the function set them; `None` for a malformed
+/// one, which API Gateway answers with a 502.
+fn proxy_response(reply: &Value) -> Option<Response> {
+    let status = reply.get("statusCode").and_then(Value::as_u64).and_then(|s| StatusCode::from_u16(s as u16).ok())?;
     let body = match reply.get("body") {
         Some(Value::String(text)) if reply.get("isBase64Encoded") == Some(&Value::Bool(true)) => {
-            match base64::engine::general_purpose::STANDARD.decode(text) {
-                Ok(bytes) => Bytes::from(bytes),
-                Err(_) => {
-                    return gateway_response(config, StatusCode::BAD_GATEWAY, "Internal server error");
-                }
-            }
+            Bytes::from(base64::engine::general_purpose::STANDARD.decode(text).ok()?)
         }
         Some(Value::String(text)) => Bytes::from(text.clone()),
         _ => Bytes::new(),
@@ -219,5 +282,5 @@ fn proxy_response(config: &GatewayConfig, reply: &Value) -> Response {
             }
         }
     }
-    response
+    Some(response)
 }

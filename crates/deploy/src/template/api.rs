@@ -1,14 +1,79 @@
 //! The REST API: one `/{proxy+}` resource, ANY behind the Cognito authorizer, OPTIONS by a mock integration; its
 //! deployment and stage (with the optional access logs), and the permission to invoke the function.
+//!
+//! CORS follows `admin_api.cors_origins`, as the function's does ([`Cors`]): `*` or one origin is a static header
+//! on the preflight and the gateway responses; with several, the preflight's response template echoes a listed
+//! `Origin` (any other gets the first listed origin, which the browser refuses), and the gateway responses, which
+//! can only map a request header, echo the request's `Origin`; both then say `Vary: Origin`.
 
 use serde_json::{Map, Value, json};
 
 use super::{ACCESS_LOG_FORMAT, ADMIN_SCOPE, ALLOW_HEADERS, Part, SKIP_LOG_KMS, checkov_skips, short_hash, skip};
 use crate::config::TokenKind;
 
+/// The API's own CORS (the preflight's and the gateway responses'), from the origins the function allows.
+enum Cors<'a> {
+    /// `*`, or the one origin: a static header.
+    Static(&'a str),
+    /// Several origins, none `*`.
+    Listed(&'a [String]),
+}
+
+impl<'a> Cors<'a> {
+    /// As the function reads `CORS_ORIGINS`: `*` anywhere allows any origin.
+    fn of(origins: &'a [String]) -> Self {
+        match origins {
+            _ if origins.iter().any(|o| o == "*") => Self::Static("*"),
+            [] => Self::Static("*"),
+            [one] => Self::Static(one),
+            _ => Self::Listed(origins),
+        }
+    }
+
+    /// The static `Access-Control-Allow-Origin`: the origin, `*`, or the first listed one.
+    fn static_origin(&self) -> String {
+        match self {
+            Self::Static(origin) => format!("'{origin}'"),
+            Self::Listed(list) => format!("'{}'", list[0]),
+        }
+    }
+
+    /// The preflight's response body template: with several origins, it overrides the static header with the
+    /// request's `Origin` when that is one of them, exactly (`$context.responseOverride`, after the static
+    /// mapping). Origins are single-quoted VTL literals, which interpolate nothing.
+    fn preflight_template(&self) -> String {
+        match self {
+            Self::Static(_) => "{}".to_owned(),
+            Self::Listed(list) => {
+                let listed: Vec<String> =
+                    list.iter().map(|o| format!("$origin == '{}'", o.replace('\'', "''"))).collect();
+                format!(
+                    "#set($origin = $input.params().header.get('Origin'))\n\
+                     #if(\"$!origin\" == \"\")#set($origin = $input.params().header.get('origin'))#end\n\
+                     #if({})\n\
+                     #set($context.responseOverride.header.Access-Control-Allow-Origin = $origin)\n\
+                     #end\n\
+                     {{}}",
+                    listed.join(" || ")
+                )
+            }
+        }
+    }
+
+    /// The gateway responses' `Access-Control-Allow-Origin`: static, or the request's `Origin` (API Gateway maps
+    /// a header or a constant, nothing conditional).
+    fn gateway_origin(&self) -> String {
+        match self {
+            Self::Static(_) => self.static_origin(),
+            Self::Listed(_) => "method.request.header.Origin".to_owned(),
+        }
+    }
+}
+
 pub(super) fn api_and_stage(part: &Part, resources: &mut Map<String, Value>) {
     let (config, env_name, pool_arn) = (part.config, part.env_name, &part.pool_arn);
-    let cors_origin = format!("'{}'", config.admin_api.cors_origins.first().map_or("*", String::as_str));
+    let cors = Cors::of(&config.admin_api.cors_origins);
+    let varies = matches!(cors, Cors::Listed(_));
     let mut api = Map::new();
     api.insert(
         "Api".into(),
@@ -58,7 +123,7 @@ pub(super) fn api_and_stage(part: &Part, resources: &mut Map<String, Value>) {
         any["Properties"]["AuthorizationScopes"] = json!([ADMIN_SCOPE]);
     }
     api.insert("ProxyAny".into(), any);
-    api.insert("ProxyOptions".into(), json!({
+    let mut options = json!({
         "Type": "AWS::ApiGateway::Method",
         "Metadata": checkov_skips(vec![skip("CKV_AWS_59", "The CORS preflight must be answered without credentials, as browsers send it; it is a mock integration that reaches no backend")]),
         "Properties": {
@@ -72,11 +137,11 @@ pub(super) fn api_and_stage(part: &Part, resources: &mut Map<String, Value>) {
                 "IntegrationResponses": [{
                     "StatusCode": "200",
                     "ResponseParameters": {
-                        "method.response.header.Access-Control-Allow-Origin": cors_origin,
+                        "method.response.header.Access-Control-Allow-Origin": cors.static_origin(),
                         "method.response.header.Access-Control-Allow-Headers": ALLOW_HEADERS,
                         "method.response.header.Access-Control-Allow-Methods": "'DELETE,GET,HEAD,OPTIONS,PATCH,POST,PUT'",
                     },
-                    "ResponseTemplates": { "application/json": "{}" },
+                    "ResponseTemplates": { "application/json": cors.preflight_template() },
                 }],
             },
             "MethodResponses": [{
@@ -88,20 +153,27 @@ pub(super) fn api_and_stage(part: &Part, resources: &mut Map<String, Value>) {
                 },
             }],
         },
-    }));
+    });
+    if varies {
+        let properties = &mut options["Properties"];
+        properties["Integration"]["IntegrationResponses"][0]["ResponseParameters"]["method.response.header.Vary"] =
+            json!("'Origin'");
+        properties["MethodResponses"][0]["ResponseParameters"]["method.response.header.Vary"] = json!(true);
+    }
+    api.insert("ProxyOptions".into(), options);
     for (id, kind) in [("GatewayResponseDefault4xx", "DEFAULT_4XX"), ("GatewayResponseDefault5xx", "DEFAULT_5XX")] {
+        let mut parameters = json!({
+            "gatewayresponse.header.Access-Control-Allow-Origin": cors.gateway_origin(),
+            "gatewayresponse.header.Access-Control-Allow-Headers": ALLOW_HEADERS,
+        });
+        if varies {
+            parameters["gatewayresponse.header.Vary"] = json!("'Origin'");
+        }
         api.insert(
             id.into(),
             json!({
                 "Type": "AWS::ApiGateway::GatewayResponse",
-                "Properties": {
-                    "RestApiId": { "Ref": "Api" },
-                    "ResponseType": kind,
-                    "ResponseParameters": {
-                        "gatewayresponse.header.Access-Control-Allow-Origin": cors_origin,
-                        "gatewayresponse.header.Access-Control-Allow-Headers": ALLOW_HEADERS,
-                    },
-                },
+                "Properties": { "RestApiId": { "Ref": "Api" }, "ResponseType": kind, "ResponseParameters": parameters },
             }),
         );
     }
