@@ -2,7 +2,10 @@
 //! (from `test-support`, with unique names, projects' configs and the function spec).
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
+use std::io::Read;
 use std::path::PathBuf;
+use std::process::{Command, Stdio};
+use std::time::{Duration, Instant};
 
 use aws_sdk_cognitoidentityprovider::Client;
 
@@ -126,4 +129,83 @@ pub fn xtask_with_stdin(project_dir: &std::path::Path, args: &[&str], stdin: &st
         .expect("cargo runs");
     child.stdin.take().unwrap().write_all(stdin.as_bytes()).unwrap();
     child.wait_with_output().unwrap()
+}
+
+/// The longest an npm script may run before the test fails instead of hanging.
+const SCRIPT_TIMEOUT: Duration = Duration::from_secs(600);
+
+fn clients() -> PathBuf {
+    workspace_root().join("clients")
+}
+
+/// Runs an npm script of `clients/` and returns its output; fails the test with all of it when the script fails or
+/// runs longer than [`SCRIPT_TIMEOUT`].
+pub fn npm_run(script: &str, env: &[(&str, &str)]) -> String {
+    assert!(
+        clients().join("node_modules/aws-amplify").is_dir(),
+        "clients/node_modules is missing: run the tests with `cargo xtask test`, which installs it (npm ci, with the \
+         system's Node.js 20.19+ or one it installs)"
+    );
+    let mut child = Command::new("npm")
+        .args(["run", "--silent", script])
+        .current_dir(clients())
+        .envs(env.iter().copied())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("npm runs (run the tests with `cargo xtask test`: it puts Node.js with npm on PATH)");
+    let drain = |mut pipe: Box<dyn Read + Send>| {
+        std::thread::spawn(move || {
+            let mut text = String::new();
+            let _ = pipe.read_to_string(&mut text);
+            text
+        })
+    };
+    let stdout = drain(Box::new(child.stdout.take().unwrap()));
+    let stderr = drain(Box::new(child.stderr.take().unwrap()));
+    let started = Instant::now();
+    let status = loop {
+        if let Some(status) = child.try_wait().unwrap() {
+            break Some(status);
+        }
+        if started.elapsed() > SCRIPT_TIMEOUT {
+            let _ = child.kill();
+            let _ = child.wait();
+            break None;
+        }
+        std::thread::sleep(Duration::from_millis(200));
+    };
+    let text = format!("{}{}", stdout.join().unwrap(), stderr.join().unwrap());
+    match status {
+        Some(status) => assert!(status.success(), "npm run {script} failed ({status}):\n{text}"),
+        None => panic!("npm run {script} ran longer than {SCRIPT_TIMEOUT:?} and was stopped:\n{text}"),
+    }
+    text
+}
+
+/// The node test runner's summary, e.g. `tests 108, pass 108, fail 0, cancelled 0, skipped 0`.
+fn summary(output: &str) -> String {
+    output
+        .lines()
+        .filter_map(|l| l.strip_prefix("# ").or_else(|| l.strip_prefix("ℹ ")))
+        .filter(|l| ["tests ", "pass ", "fail ", "cancelled ", "skipped "].iter().any(|p| l.starts_with(p)))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+fn count(summary: &str, what: &str) -> usize {
+    summary
+        .split(", ")
+        .find_map(|part| part.strip_prefix(what)?.trim().parse().ok())
+        .unwrap_or_else(|| panic!("no `{what}` in the test runner's summary `{summary}`"))
+}
+
+/// Every test ran and passed: none failed, was cancelled (a failed hook) or was skipped.
+pub fn assert_all_passed(what: &str, output: &str, at_least: usize) -> String {
+    let summary = summary(output);
+    assert_eq!(count(&summary, "fail "), 0, "{what}: {output}");
+    assert_eq!(count(&summary, "cancelled "), 0, "{what}: {output}");
+    assert_eq!(count(&summary, "skipped "), 0, "{what}: nothing may be skipped: {output}");
+    assert!(count(&summary, "pass ") >= at_least, "{what}: expected at least {at_least} tests: {output}");
+    summary
 }

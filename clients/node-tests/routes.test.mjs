@@ -204,7 +204,7 @@ for (const source of CONFIG_SOURCES) {
         const names = pages.flatMap((page) => page.Users.map((user) => user.Username));
         assert.equal(new Set(names).size, names.length, `no member twice: ${names}`);
         assert.deepEqual([...names].sort(), (await groupMembers(groupname)).sort(), 'every member, exactly once');
-        for (const username of members) assert.ok(names.includes(username), `${username} is listed`);
+        for (const username of members) assert.ok(names.includes(await canonical(username)), `${username} is listed`);
       } finally {
         for (const username of members) await apiPost('/removeUserFromGroup', { username, groupname });
       }

@@ -10,17 +10,15 @@
 //! packages (`npm ci`); the browser test drives a system Chromium or the one `@sparticuz/chromium` ships.
 #![allow(clippy::unwrap_used)]
 
-use std::io::{BufRead, BufReader, Read};
+use std::io::{BufRead, BufReader};
 use std::path::{Path, PathBuf};
-use std::process::{Child, Command, Stdio};
-use std::time::{Duration, Instant};
+use std::process::{Child, Stdio};
+use std::time::Duration;
 
-use e2e::{PASSWORD, project_with_two_groups, workspace_root, xtask, xtask_command, xtask_ok};
+use e2e::{PASSWORD, assert_all_passed, npm_run, project_with_two_groups, xtask, xtask_command, xtask_ok};
 use serde_json::Value;
 
 const OTHERS: [&str; 3] = ["carol", "dave", "erin"];
-/// The longest an npm script may run before the test fails instead of hanging.
-const SCRIPT_TIMEOUT: Duration = Duration::from_secs(600);
 
 /// Tears the environment down however the test ends, and stops the console server.
 struct Deployed {
@@ -41,82 +39,6 @@ impl Drop for Deployed {
 /// The target directory this test was built in (CI keeps it outside the clone).
 fn target_dir() -> PathBuf {
     Path::new(env!("CARGO_TARGET_TMPDIR")).parent().unwrap().to_owned()
-}
-
-fn clients() -> PathBuf {
-    workspace_root().join("clients")
-}
-
-/// Runs an npm script of `clients/` and returns its output; fails the test with all of it when the script fails or
-/// runs longer than [`SCRIPT_TIMEOUT`].
-fn npm_run(script: &str, env: &[(&str, &str)]) -> String {
-    assert!(
-        clients().join("node_modules/aws-amplify").is_dir(),
-        "clients/node_modules is missing: run the tests with `cargo xtask test`, which installs it (npm ci, with the \
-         system's Node.js 20.19+ or one it installs)"
-    );
-    let mut child = Command::new("npm")
-        .args(["run", "--silent", script])
-        .current_dir(clients())
-        .envs(env.iter().copied())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("npm runs (run the tests with `cargo xtask test`: it puts Node.js with npm on PATH)");
-    let drain = |mut pipe: Box<dyn Read + Send>| {
-        std::thread::spawn(move || {
-            let mut text = String::new();
-            let _ = pipe.read_to_string(&mut text);
-            text
-        })
-    };
-    let stdout = drain(Box::new(child.stdout.take().unwrap()));
-    let stderr = drain(Box::new(child.stderr.take().unwrap()));
-    let started = Instant::now();
-    let status = loop {
-        if let Some(status) = child.try_wait().unwrap() {
-            break Some(status);
-        }
-        if started.elapsed() > SCRIPT_TIMEOUT {
-            let _ = child.kill();
-            let _ = child.wait();
-            break None;
-        }
-        std::thread::sleep(Duration::from_millis(200));
-    };
-    let text = format!("{}{}", stdout.join().unwrap(), stderr.join().unwrap());
-    match status {
-        Some(status) => assert!(status.success(), "npm run {script} failed ({status}):\n{text}"),
-        None => panic!("npm run {script} ran longer than {SCRIPT_TIMEOUT:?} and was stopped:\n{text}"),
-    }
-    text
-}
-
-/// The node test runner's summary, e.g. `tests 108, pass 108, fail 0, cancelled 0, skipped 0`.
-fn summary(output: &str) -> String {
-    output
-        .lines()
-        .filter_map(|l| l.strip_prefix("# ").or_else(|| l.strip_prefix("ℹ ")))
-        .filter(|l| ["tests ", "pass ", "fail ", "cancelled ", "skipped "].iter().any(|p| l.starts_with(p)))
-        .collect::<Vec<_>>()
-        .join(", ")
-}
-
-fn count(summary: &str, what: &str) -> usize {
-    summary
-        .split(", ")
-        .find_map(|part| part.strip_prefix(what)?.trim().parse().ok())
-        .unwrap_or_else(|| panic!("no `{what}` in the test runner's summary `{summary}`"))
-}
-
-/// Every test ran and passed: none failed, was cancelled (a failed hook) or was skipped.
-fn assert_all_passed(what: &str, output: &str, at_least: usize) -> String {
-    let summary = summary(output);
-    assert_eq!(count(&summary, "fail "), 0, "{what}: {output}");
-    assert_eq!(count(&summary, "cancelled "), 0, "{what}: {output}");
-    assert_eq!(count(&summary, "skipped "), 0, "{what}: nothing may be skipped: {output}");
-    assert!(count(&summary, "pass ") >= at_least, "{what}: expected at least {at_least} tests: {output}");
-    summary
 }
 
 /// Starts `cargo xtask console` on a free port, owned by `deployed` from the start, and returns the URL it printed.

@@ -53,7 +53,7 @@ async fn the_pool_its_client_and_the_groups_the_config_needs_are_read_not_change
     let adoption = adopt::inspect(&cognito, &config).await.unwrap().unwrap();
     assert_eq!(adoption.pool_id, pool);
     assert_eq!(adoption.own_client.as_deref(), Some(client.as_str()));
-    assert_eq!(adoption.client_ids, [client.clone()]);
+    assert_eq!(adoption.client_ids, std::slice::from_ref(&client));
     assert!(adoption.missing_groups.is_empty(), "{adoption:?}");
     adoption.check(false).unwrap();
     let plan = adoption.plan(false).join("\n");
