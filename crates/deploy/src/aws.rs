@@ -30,8 +30,8 @@ const DESTROYS_DATA_HELP: &str =
 pub enum Error {
     #[error(transparent)]
     Build(#[from] BuildError),
-    #[error("no usable AWS credentials ({message})\nhelp: {CREDENTIALS_HELP}")]
-    Credentials { message: String },
+    #[error("no usable AWS credentials for {region} ({tried}): {reason}\nhelp: {CREDENTIALS_HELP}")]
+    Credentials { region: String, tried: String, reason: String },
     #[error(transparent)]
     Assets(#[from] AssetError),
     #[error(transparent)]
@@ -190,12 +190,60 @@ impl Clients {
     }
 }
 
-/// Builds the function, then [`deploy_artifact`].
+/// Whom the credentials belong to.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Identity {
+    pub account: String,
+    pub arn: String,
+}
+
+/// Which credentials the standard chain tries, for a person: the profile AWS_PROFILE names, the access key in the
+/// environment, or the default chain.
+fn credentials_tried() -> String {
+    match (std::env::var("AWS_PROFILE"), std::env::var("AWS_ACCESS_KEY_ID")) {
+        (Ok(profile), _) if !profile.is_empty() => format!("profile `{profile}` from AWS_PROFILE"),
+        (_, Ok(_)) => "the access key in AWS_ACCESS_KEY_ID".to_owned(),
+        _ => "the default profile and the standard chain".to_owned(),
+    }
+}
+
+/// What went wrong, in one line: the service's code and message, or the innermost cause (no credentials found, an
+/// endpoint that cannot be reached), never the SDK's nested debug rendering.
+fn one_line<E, R>(error: &aws_sdk_sts::error::SdkError<E, R>) -> String
+where
+    E: aws_sdk_sts::error::ProvideErrorMetadata + std::error::Error + 'static,
+    R: std::fmt::Debug,
+{
+    if let Some(service) = error.as_service_error() {
+        return format!("{}: {}", service.code().unwrap_or("error"), service.message().unwrap_or("no message"));
+    }
+    let mut cause: &dyn std::error::Error = error;
+    while let Some(source) = cause.source() {
+        cause = source;
+    }
+    cause.to_string().lines().next().unwrap_or_default().to_owned()
+}
+
+/// Checks the credentials and the region with one STS `GetCallerIdentity` call, before anything is built or
+/// changed; every AWS command starts with it.
+pub async fn identity(aws: &Clients) -> Result<Identity, Error> {
+    let region = aws.sts.config().region().map(ToString::to_string).unwrap_or_else(|| "no region".into());
+    let fail = |reason: String| Error::Credentials { region: region.clone(), tried: credentials_tried(), reason };
+    let identity = aws.sts.get_caller_identity().send().await.map_err(|e| fail(one_line(&e)))?;
+    Ok(Identity {
+        account: identity.account().ok_or_else(|| fail("the caller identity names no account".into()))?.to_owned(),
+        arn: identity.arn().unwrap_or_default().to_owned(),
+    })
+}
+
+/// Checks the credentials ([`identity`]), builds the function, then [`deploy_artifact`].
 pub async fn deploy(
     options: &DeployOptions<'_>,
     aws: &Clients,
     report: &mut dyn Reporter,
 ) -> Result<Deployment, Error> {
+    let who = identity(aws).await?;
+    report.step(&format!("AWS account {} as {}", who.account, who.arn));
     let build = BuildOptions { architecture: options.config.lambda.architecture, ..options.build.clone() };
     let artifact = lambda::build(&build, report)?;
     deploy_artifact(options, &artifact, aws, report).await
@@ -212,16 +260,7 @@ pub async fn deploy_artifact(
     let stack = config.names(env_name, env).stack;
     let region = env.region().to_owned();
 
-    let identity = aws
-        .sts
-        .get_caller_identity()
-        .send()
-        .await
-        .map_err(|e| Error::Credentials { message: aws_sdk_sts::error::DisplayErrorContext(&e).to_string() })?;
-    let account = identity
-        .account()
-        .ok_or_else(|| Error::Credentials { message: "the caller identity names no account".into() })?
-        .to_owned();
+    let account = identity(aws).await?.account;
     // An adopted pool: what the config needs of it, before anything changes.
     let adoption = adopt::inspect(&aws.cognito, config).await?;
     if let Some(adoption) = &adoption {
@@ -349,6 +388,7 @@ pub async fn status(
     env: &Environment,
     aws: &Clients,
 ) -> Result<Option<StackState>, Error> {
+    identity(aws).await?;
     let stack = config.names(env_name, env).stack;
     let deployer = Deployer::new(aws.cloudformation.clone(), &stack);
     let Some(status) = deployer.status().await? else { return Ok(None) };
@@ -364,6 +404,7 @@ pub async fn teardown(
     report: &mut dyn Reporter,
 ) -> Result<TornDown, Error> {
     let (config, env) = (options.config, options.env);
+    identity(aws).await?;
     let stack = config.names(options.env_name, env).stack;
     let deployer = Deployer::new(aws.cloudformation.clone(), &stack);
     // No outputs (no stack, or a stack without them): no pool to speak of.

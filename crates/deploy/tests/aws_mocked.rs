@@ -244,3 +244,49 @@ async fn a_deployment_writes_its_outputs_and_an_output_missing_is_an_error() {
     }
     std::fs::remove_dir_all(&dir).unwrap();
 }
+
+/// The credentials are checked with one STS call before anything is built: a refusal, or an STS that cannot be
+/// reached, is one line that names the region and the credentials tried, with a `help:` line, never the SDK's
+/// nested rendering.
+#[tokio::test]
+async fn bad_credentials_fail_fast_before_the_build_in_one_line() {
+    let refused = mock!(aws_sdk_sts::Client::get_caller_identity).then_error(|| {
+        aws_sdk_sts::operation::get_caller_identity::GetCallerIdentityError::generic(
+            aws_sdk_sts::error::ErrorMetadata::builder()
+                .code("InvalidClientTokenId")
+                .message("The security token included in the request is invalid.")
+                .build(),
+        )
+    });
+    let unreachable = aws_sdk_sts::Client::from_conf(
+        aws_sdk_sts::Config::builder()
+            .behavior_version(aws_sdk_sts::config::BehaviorVersion::latest())
+            .region(aws_sdk_sts::config::Region::new("eu-west-1"))
+            .endpoint_url("http://127.0.0.1:9")
+            .credentials_provider(aws_sdk_sts::config::Credentials::new("a", "b", None, None, "test"))
+            .build(),
+    );
+    let cases = [
+        (mock_client!(aws_sdk_sts, RuleMode::MatchAny, [&refused]), "InvalidClientTokenId: The security token"),
+        (unreachable, "eu-west-1"),
+    ];
+    for (sts, expected) in cases {
+        let mut clients = clients(mock_client!(aws_sdk_cloudformation, RuleMode::MatchAny, []));
+        clients.sts = sts;
+        let config = config();
+        let env = config.environment("dev", "admin-queries.toml").unwrap();
+        let dir = scratch("credentials");
+        let mut report = Recorder::new(Answer::Yes);
+        // The workspace in `options` holds no crate: had the build run first, this would be a build error.
+        let err = aws::deploy(&options(&config, &env, &dir, Execute::Yes), &clients, &mut report).await.unwrap_err();
+        let text = err.to_string();
+        println!("{text}");
+        assert!(matches!(err, aws::Error::Credentials { .. }), "{err:?}");
+        assert!(text.contains(expected), "{text}");
+        let (message, help) = text.split_once("\nhelp: ").unwrap();
+        assert!(!message.contains('\n') && message.len() < 300 && !message.contains("{ "), "one line: {message}");
+        assert!(help.contains("AWS_PROFILE"), "{help}");
+        assert!(report.said.is_empty(), "nothing was built or said: {:?}", report.said);
+        assert_eq!(err.failure(), deploy::failure::Failure::Remote);
+    }
+}

@@ -112,7 +112,11 @@ fn the_guards_refusal_is_its_own_error_and_every_error_says_what_to_do() {
         refused,
         failed,
         aws::Error::NoConfirmation,
-        aws::Error::Credentials { message: "none".into() },
+        aws::Error::Credentials {
+            region: "eu-west-1".into(),
+            tried: "the default profile".into(),
+            reason: "none".into(),
+        },
         aws::Error::MissingOutput(deploy::outputs::MissingOutput { stack: "s".into(), name: "UserPoolId" }),
         aws::Error::Cognito { action: "deleting the user pool", message: "denied".into() },
         aws::Error::Build(deploy::lambda::BuildError::NoZig),

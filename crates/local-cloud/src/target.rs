@@ -26,6 +26,9 @@ pub enum TargetError {
     NotDeployed { env: String },
     #[error("{} is not valid JSON: {message}", path.display())]
     BadOutputs { path: std::path::PathBuf, message: String },
+    /// An AWS environment's credentials, refused before any call to its Cognito.
+    #[error(transparent)]
+    Credentials(Box<deploy::aws::Error>),
 }
 
 impl TargetError {
@@ -33,6 +36,7 @@ impl TargetError {
         match self {
             Self::NotDeployed { .. } => deploy::failure::Failure::NotDeployed,
             Self::BadOutputs { .. } => deploy::failure::Failure::Refused,
+            Self::Credentials(e) => e.failure(),
         }
     }
 }
@@ -43,6 +47,7 @@ impl TargetError {
         match self {
             Self::NotDeployed { env } => format!("run `cargo xtask deploy --env {env}` first"),
             Self::BadOutputs { .. } => "deploy the environment again, which writes its outputs files anew".into(),
+            Self::Credentials(e) => e.help(),
         }
     }
 }
@@ -89,6 +94,9 @@ pub async fn resolve(place: &Place) -> Result<Target, TargetError> {
         serde_json::from_str(&text).map_err(|e| TargetError::BadOutputs { path, message: e.to_string() })?;
     let field = |name: &str| outputs["auth"][name].as_str().map(str::to_owned).ok_or_else(not_deployed);
     let region = field("aws_region")?;
+    // The credentials first, in one STS call, with one line that says what was tried when they fail.
+    let clients = deploy::aws::Clients::for_region(&region).await;
+    deploy::aws::identity(&clients).await.map_err(|e| TargetError::Credentials(Box::new(e)))?;
     let sdk = aws_config::defaults(BehaviorVersion::latest()).region(Region::new(region)).load().await;
     Ok(Target {
         cognito: Client::new(&sdk),

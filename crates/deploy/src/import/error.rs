@@ -44,6 +44,9 @@ pub enum ImportError {
     /// The config the project would give is not valid (a name too long, a region the config refuses, ...).
     #[error("the imported config would not be valid: {source}")]
     Invalid { source: ConfigError },
+    /// The credentials were refused before any stack was read (`--aws`).
+    #[error(transparent)]
+    Credentials(Box<crate::aws::Error>),
     #[error("{operation} on the stack {stack} (environment `{env}`): {message}")]
     Aws { env: String, stack: String, operation: &'static str, message: String },
     #[error("the stack {stack} (environment `{env}`) has no nested auth stack `{logical_id}`")]
@@ -67,6 +70,7 @@ impl ImportError {
             }
             Self::Invalid { .. } => Failure::Config,
             Self::Unreadable { .. } => Failure::Io,
+            Self::Credentials(e) => e.failure(),
             Self::Aws { .. } | Self::NoAuthStack { .. } | Self::MissingOutput { .. } => Failure::Remote,
         }
     }
@@ -104,6 +108,7 @@ impl ImportError {
                 Some((_, help)) => return help.to_owned(),
                 None => "write the config by hand (the README's config section lists every key)",
             },
+            Self::Credentials(e) => return e.help(),
             Self::Aws { .. } => {
                 "check the credentials (AWS_PROFILE, `aws configure`, or AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY) \
                  and that they may read CloudFormation stacks in that region; or write the pool's ids into \

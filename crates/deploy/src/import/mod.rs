@@ -179,6 +179,11 @@ impl Plan {
     /// the standard way, each in its environment's region. Answers the environments it filled.
     pub async fn fetch_pools(&mut self) -> Result<Vec<String>, ImportError> {
         let sdk = aws_config::defaults(aws_config::BehaviorVersion::latest()).load().await;
+        // The credentials first, in one STS call, with one line that says what was tried when they fail.
+        if let Some(env) = self.pending().first() {
+            let clients = crate::aws::Clients::for_region(&env.region.value).await;
+            crate::aws::identity(&clients).await.map_err(|e| ImportError::Credentials(Box::new(e)))?;
+        }
         self.fetch_pools_with(|region| {
             let config = aws_sdk_cloudformation::config::Builder::from(&sdk)
                 .region(aws_config::Region::new(region.to_owned()))
