@@ -1,8 +1,6 @@
 //! The names of an environment's resources, from one place: the template, the AWS deployer and the local
-//! environment all call [`Config::names`]. The config's checks refuse an environment whose names AWS would refuse
+//! environment all call `Config::names`, which is [`Names::new`] of the config's project and the environment's stack. The config's checks refuse an environment whose names AWS would refuse
 //! ([`Names::limited`]), so a name is never cut short here.
-
-use crate::config::{Config, Environment};
 
 /// The names of one environment's resources. What can exist once per account and region (the function, the log
 /// groups) is named after the stack, so two stacks of one environment (say, one per pull request) never collide.
@@ -70,13 +68,13 @@ impl Names {
     }
 }
 
-impl Config {
-    /// The names of the resources of the environment `env_name` (`env` as [`Config::environment`] gives it).
-    pub fn names(&self, env_name: &str, env: &Environment) -> Names {
-        let base = format!("{}-{env_name}", self.project);
-        let stack = env.stack.clone().unwrap_or_else(|| base.clone());
+impl Names {
+    /// The names of environment `env_name` of `project`, in the stack `stack` (`None`: `<project>-<env>`).
+    pub fn new(project: &str, env_name: &str, stack: Option<&str>) -> Self {
+        let base = format!("{project}-{env_name}");
+        let stack = stack.map_or_else(|| base.clone(), str::to_owned);
         let function = format!("{stack}-admin-queries");
-        Names {
+        Self {
             user_pool: base.clone(),
             app_client: format!("{base}-app"),
             function_log_group: format!("/aws/lambda/{function}"),
@@ -92,26 +90,23 @@ impl Config {
 
 #[cfg(test)]
 mod tests {
-    use crate::config::{Config, DEFAULT_CONFIG, Environment, LOCAL};
+    use super::Names;
 
     #[test]
     fn every_name_follows_the_project_and_the_environment() {
-        let config = Config::parse(DEFAULT_CONFIG, "admin-queries.toml").unwrap();
-        let env = config.environment(LOCAL, "admin-queries.toml").unwrap();
-        let names = config.names(LOCAL, &env);
-        assert_eq!(names.stack, format!("{}-local", config.project));
-        assert_eq!(names.function, format!("{}-local-admin-queries", config.project));
-        assert_eq!(names.function_log_group, format!("/aws/lambda/{}-local-admin-queries", config.project));
-        assert_eq!(names.api, format!("{}-local-AdminQueries", config.project));
-        assert_eq!(names.app_client, format!("{}-local-app", config.project));
+        let names = Names::new("myapp", "local", None);
+        assert_eq!(names.stack, "myapp-local");
+        assert_eq!(names.function, "myapp-local-admin-queries");
+        assert_eq!(names.function_log_group, "/aws/lambda/myapp-local-admin-queries");
+        assert_eq!(names.api, "myapp-local-AdminQueries");
+        assert_eq!(names.app_client, "myapp-local-app");
     }
 
     #[test]
     fn two_stacks_of_one_environment_have_their_own_function_and_log_groups() {
-        let config = Config::parse("project = \"myapp\"\n[environments.dev]\n", "admin-queries.toml").unwrap();
-        let stack = |name: &str| Environment { stack: Some(name.to_owned()), ..Environment::default() };
-        let (main, pr) = (config.names("dev", &stack("myapp-dev")), config.names("dev", &stack("myapp-pr-42")));
-        assert_eq!(main, config.names("dev", &Environment::default()), "the default stack is <project>-<env>");
+        let (main, pr) =
+            (Names::new("myapp", "dev", Some("myapp-dev")), Names::new("myapp", "dev", Some("myapp-pr-42")));
+        assert_eq!(main, Names::new("myapp", "dev", None), "the default stack is <project>-<env>");
         assert_eq!(pr.function, "myapp-pr-42-admin-queries");
         assert_eq!(pr.function_log_group, "/aws/lambda/myapp-pr-42-admin-queries");
         assert_eq!(pr.access_log_group, "/aws/apigateway/myapp-pr-42-admin-queries/access");

@@ -201,6 +201,11 @@ impl Config {
         }
     }
 
+    /// The names of the resources of the environment `env_name` (`env` as [`Config::environment`] gives it).
+    pub fn names(&self, env_name: &str, env: &Environment) -> crate::names::Names {
+        crate::names::Names::new(&self.project, env_name, env.stack.as_deref())
+    }
+
     /// Every group the pool must have: the listed ones, plus the administering group if it is not listed (it is
     /// created on the next deploy).
     pub fn effective_groups(&self) -> Vec<Group> {
