@@ -7,7 +7,7 @@
 //!    suite's own users removed).
 #![allow(clippy::unwrap_used)]
 
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
 use aws_sdk_cognitoidentityprovider::Client;
 use aws_sdk_cognitoidentityprovider::types::{AttributeType, ExplicitAuthFlowsType, MessageActionType};
@@ -111,7 +111,7 @@ async fn snapshot(cognito: &Client, pool: &str) -> Vec<String> {
 fn amplify_project(pool: &str, client: &str) -> PathBuf {
     let fixture = workspace_root().join("tests/fixtures/amplify/gen1-parameters");
     let copy = e2e::temp_dir("amplify-app");
-    copy_dir(&fixture, &copy);
+    test_support::copy_dir(&fixture, &copy);
     let amplify = copy.join("amplify");
     for meta in [amplify.join("backend/amplify-meta.json"), amplify.join("#current-cloud-backend/amplify-meta.json")] {
         let mut json: Value = serde_json::from_str(&std::fs::read_to_string(&meta).unwrap()).unwrap();
@@ -133,19 +133,6 @@ fn amplify_project(pool: &str, client: &str) -> PathBuf {
     }
     std::fs::write(&providers, serde_json::to_string_pretty(&teams).unwrap()).unwrap();
     copy
-}
-
-fn copy_dir(from: &Path, to: &Path) {
-    std::fs::create_dir_all(to).unwrap();
-    for entry in std::fs::read_dir(from).unwrap() {
-        let entry = entry.unwrap();
-        let target = to.join(entry.file_name());
-        if entry.file_type().unwrap().is_dir() {
-            copy_dir(&entry.path(), &target);
-        } else {
-            std::fs::copy(entry.path(), target).unwrap();
-        }
-    }
 }
 
 #[tokio::test(flavor = "multi_thread")]

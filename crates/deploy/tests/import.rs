@@ -56,20 +56,8 @@ fn kinds(imported: &Imported) -> Vec<NoteKind> {
 
 /// A copy of the fixture `name` to change.
 fn copy(name: &str) -> PathBuf {
-    fn walk(from: &Path, to: &Path) {
-        std::fs::create_dir_all(to).unwrap();
-        for entry in std::fs::read_dir(from).unwrap() {
-            let entry = entry.unwrap();
-            let target = to.join(entry.file_name());
-            if entry.file_type().unwrap().is_dir() {
-                walk(&entry.path(), &target);
-            } else {
-                std::fs::copy(entry.path(), target).unwrap();
-            }
-        }
-    }
     let dir = test_support::temp_dir("import").join(name);
-    walk(&fixture(name), &dir);
+    test_support::copy_dir(&fixture(name), &dir);
     dir
 }
 

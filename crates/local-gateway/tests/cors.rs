@@ -10,17 +10,16 @@
 mod support;
 
 use std::path::PathBuf;
-use std::time::Duration;
 
 use bytes::Bytes;
 use http::HeaderMap;
 use http_body_util::{BodyExt, Full};
 use hyper_util::client::legacy::Client;
 use hyper_util::rt::TokioExecutor;
+use local_gateway::GatewayConfig;
 use local_gateway::authorizer::TokenMode;
 use local_gateway::runtime_api::FunctionSpec;
 use local_gateway::server::Cors;
-use local_gateway::{GatewayConfig, serve};
 use serde_json::{Value, json};
 use support::*;
 
@@ -102,14 +101,7 @@ async fn gateway(cors_origins: &str) -> String {
         },
         instances: 1,
     };
-    tokio::spawn(serve(config, std::future::pending()));
-    for _ in 0..250 {
-        if tokio::net::TcpStream::connect(("127.0.0.1", port)).await.is_ok() {
-            break;
-        }
-        tokio::time::sleep(Duration::from_millis(20)).await;
-    }
-    format!("http://127.0.0.1:{port}/test")
+    start_gateway(config).await
 }
 
 struct Answer {

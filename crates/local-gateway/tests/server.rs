@@ -7,9 +7,9 @@ mod support;
 use std::path::PathBuf;
 use std::time::Duration;
 
+use local_gateway::GatewayConfig;
 use local_gateway::authorizer::TokenMode;
 use local_gateway::runtime_api::FunctionSpec;
-use local_gateway::{GatewayConfig, serve};
 use support::*;
 
 /// A "function" that is a shell script: it never speaks the Runtime API, it only crashes or hangs.
@@ -33,14 +33,7 @@ async fn gateway(binary: PathBuf, timeout: Duration) -> String {
         function: FunctionSpec { timeout, ..test_support::function_spec(binary) },
         instances: 1,
     };
-    tokio::spawn(serve(config, std::future::pending()));
-    for _ in 0..100 {
-        if tokio::net::TcpStream::connect(("127.0.0.1", port)).await.is_ok() {
-            break;
-        }
-        tokio::time::sleep(Duration::from_millis(20)).await;
-    }
-    format!("http://127.0.0.1:{port}/test")
+    start_gateway(config).await
 }
 
 /// A raw HTTP/1.1 exchange: status line and the rest.

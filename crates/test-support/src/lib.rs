@@ -74,6 +74,20 @@ pub fn temp_dir(prefix: &str) -> PathBuf {
     dir
 }
 
+/// Copies the folder `from` into `to`, recursively (a fixture the test then changes).
+pub fn copy_dir(from: &std::path::Path, to: &std::path::Path) {
+    std::fs::create_dir_all(to).unwrap();
+    for entry in std::fs::read_dir(from).unwrap() {
+        let entry = entry.unwrap();
+        let target = to.join(entry.file_name());
+        if entry.file_type().unwrap().is_dir() {
+            copy_dir(&entry.path(), &target);
+        } else {
+            std::fs::copy(entry.path(), target).unwrap();
+        }
+    }
+}
+
 /// A REST proxy event as API Gateway sends it with a Cognito authorizer: `GET /dev/listUsers` by `admin` in
 /// `Admins`, with an access token.
 pub const SAMPLE_EVENT: &str = include_str!("../fixtures/apigw-rest-cognito-event.json");

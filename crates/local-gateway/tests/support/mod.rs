@@ -95,3 +95,16 @@ pub fn without(mut claims: Value, name: &str) -> Value {
 pub fn b64(bytes: &[u8]) -> String {
     base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(bytes)
 }
+
+/// Starts the gateway with `config` in the background and returns its stage URL once it accepts connections.
+pub async fn start_gateway(config: local_gateway::GatewayConfig) -> String {
+    let (port, stage) = (config.port, config.stage.clone());
+    tokio::spawn(local_gateway::serve(config, std::future::pending()));
+    for _ in 0..250 {
+        if tokio::net::TcpStream::connect(("127.0.0.1", port)).await.is_ok() {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+    }
+    format!("http://127.0.0.1:{port}/{stage}")
+}
