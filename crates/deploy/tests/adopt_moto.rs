@@ -57,6 +57,7 @@ async fn the_pool_its_client_and_the_groups_the_config_needs_are_read_not_change
     assert!(adoption.missing_groups.is_empty(), "{adoption:?}");
     adoption.check(false).unwrap();
     let plan = adoption.plan(false).join("\n");
+    println!("The plan's lines for the adopted pool:\n{plan}");
     assert!(plan.contains(&format!("Adopt the user pool {pool}")), "{plan}");
     assert!(plan.contains(&format!("Use the app's own client {client}")), "{plan}");
 
@@ -102,6 +103,7 @@ async fn a_missing_group_refuses_the_deploy_before_any_upload_or_stack_and_is_cr
     // Asked, it plans the group and creates it through the Cognito API, with nothing else touched.
     let adoption = adopt::inspect(&clients.cognito, &config).await.unwrap().unwrap();
     adoption.check(true).unwrap();
+    println!("With --create-missing-groups:\n{}", adoption.plan(true).join("\n"));
     assert!(adoption.plan(true).iter().any(|l| l.contains("Create the group Support")), "{:?}", adoption.plan(true));
     let done = adoption.create_missing_groups(&clients.cognito, &config).await.unwrap();
     assert_eq!(done.len(), 1, "{done:?}");
