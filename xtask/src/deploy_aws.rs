@@ -24,6 +24,12 @@ pub struct AwsDeployArgs {
     /// through the Cognito API (never as stack resources). Without it, a missing group refuses the deploy.
     #[arg(long)]
     pub create_missing_groups: bool,
+    /// For iterating on the function: build with the quick `hotswap` profile and, when only its code changed since
+    /// the last full deploy, update the function's code directly (seconds) instead of through a change set. Anything
+    /// else falls back to the change set, saying why. Leaves the stack's CodeKey naming the previous zip until the
+    /// next full deploy.
+    #[arg(long)]
+    pub hotswap: bool,
 }
 
 pub async fn deploy(
@@ -48,19 +54,29 @@ pub async fn deploy(
         },
         allow_destroying_data: args.replace_user_pool,
         create_missing_groups: args.create_missing_groups,
+        hotswap: args.hotswap,
     };
     let clients = aws::Clients::for_region(env.region()).await;
     let Deployment::Deployed(deployed) = aws::deploy(&options, &clients, &mut Terminal::new()).await? else {
         return Ok(());
     };
     let (stack, region, outputs) = (&deployed.stack, &deployed.region, &deployed.outputs);
+    let timings: serde_json::Map<String, serde_json::Value> =
+        deployed.timings.0.iter().map(|(step, took)| ((*step).to_owned(), json!(took.as_secs_f64()))).collect();
     if json_out {
         println!(
             "{}",
-            json!({ "environment": env_name, "stack": stack, "endpoint": outputs.endpoint, "userPoolId": outputs.user_pool_id, "clientId": outputs.client_id, "region": region, "outputs": deployed.files })
+            json!({ "environment": env_name, "stack": stack, "endpoint": outputs.endpoint, "userPoolId": outputs.user_pool_id, "clientId": outputs.client_id, "region": region, "outputs": deployed.files, "function": deployed.function, "hotswapped": deployed.hotswapped, "timings": timings })
         );
     } else {
-        println!("Deployed `{env_name}` (stack {stack}, {region})");
+        if deployed.hotswapped {
+            println!(
+                "Hotswapped `{env_name}`: the function {} runs the new code (stack {stack}, {region})",
+                deployed.function
+            );
+        } else {
+            println!("Deployed `{env_name}` (stack {stack}, {region})");
+        }
         println!("  Admin API:  {}", outputs.endpoint);
         println!("  User pool:  {} (client {})", outputs.user_pool_id, outputs.client_id);
         println!("  Outputs:    {}", options.outputs_dir.display());

@@ -15,6 +15,10 @@ pub struct Args {
     /// The architecture to build for; the config's `lambda.architecture` when absent (arm64 by default).
     #[arg(long, value_enum)]
     pub arch: Option<Arch>,
+    /// The cargo profile: `release` (what full deploys ship) or `hotswap` (what `deploy --hotswap` ships: thin LTO,
+    /// incremental, rebuilt in seconds after a change in a handler).
+    #[arg(long, value_enum, default_value_t = BuildProfile::Release)]
+    pub profile: BuildProfile,
     /// Print the result as JSON on stdout.
     #[arg(long)]
     pub json: bool,
@@ -25,6 +29,21 @@ pub enum Arch {
     Arm64,
     #[value(name = "x86_64")]
     X86_64,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum BuildProfile {
+    Release,
+    Hotswap,
+}
+
+impl From<BuildProfile> for lambda::Profile {
+    fn from(profile: BuildProfile) -> Self {
+        match profile {
+            BuildProfile::Release => lambda::Profile::Release,
+            BuildProfile::Hotswap => lambda::Profile::Hotswap,
+        }
+    }
 }
 
 impl From<Arch> for Architecture {
@@ -50,11 +69,13 @@ pub fn run(args: &Args) -> Result<(), Error> {
             Err(e) => return Err(e),
         },
     };
-    let artifact = lambda::build(&project::build_options(architecture), &mut Terminal::new())?;
+    let options = lambda::BuildOptions { profile: args.profile.into(), ..project::build_options(architecture) };
+    let artifact = lambda::build(&options, &mut Terminal::new())?;
     let glibc = artifact.max_glibc.map(|(a, b)| format!("{a}.{b}"));
     if args.json {
         let out = json!({
             "architecture": lambda::name(architecture),
+            "profile": options.profile.name(),
             "zip": artifact.zip,
             "sha256": artifact.sha256,
             "zipBytes": artifact.zip_bytes,

@@ -41,6 +41,7 @@ pub fn build_options(architecture: Architecture) -> BuildOptions {
         tools_dir: tools_dir(),
         target_dir: target_dir(),
         cargo: std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into()),
+        profile: deploy::lambda::Profile::Release,
     }
 }
 

@@ -2,9 +2,13 @@
 //! template synthesized, a change set planned and shown, the guard for the user pool, execution with progress, and
 //! the outputs files. Teardown deletes the stack and, only when asked, a retained pool.
 //!
+//! With `hotswap`, a change of the function's code alone skips the change set: see [`crate::hotswap`]. Every deploy
+//! ends when the function is `Active` and its last update `Successful`, before the outputs files are written.
+//!
 //! The command line calls [`deploy`] and [`teardown`] with typed options and a [`Reporter`]; it prints the result.
 
 use std::path::{Path, PathBuf};
+use std::time::Instant;
 
 use aws_config::{BehaviorVersion, Region, SdkConfig};
 use aws_sdk_cognitoidentityprovider::types::DeletionProtectionType;
@@ -14,7 +18,8 @@ use crate::assets::{self, AssetError};
 use crate::cloudformation::{Deleted, DeployError, Deployer, Prepared, plan_table};
 use crate::config::{Config, Environment};
 use crate::failure::Failure;
-use crate::lambda::{self, Artifact, BuildError, BuildOptions};
+use crate::hotswap::{self, Check, Function, HotswapError, Timings, seconds};
+use crate::lambda::{self, Artifact, BuildError, BuildOptions, Profile};
 use crate::outputs::{MissingOutput, Outputs};
 use crate::report::{Answer, Reporter};
 use crate::template::{TemplateError, synthesize};
@@ -48,6 +53,9 @@ pub enum Error {
     NoConfirmation,
     #[error(transparent)]
     MissingOutput(#[from] MissingOutput),
+    /// Reading the stack for a hotswap, updating the function's code, or waiting for the function to be ready.
+    #[error(transparent)]
+    Hotswap(#[from] HotswapError),
     /// The adopted pool lacks what the config needs, or could not be read.
     #[error(transparent)]
     Adopt(#[from] AdoptError),
@@ -81,6 +89,7 @@ impl Error {
             | Self::Assets(_)
             | Self::Deployer(_)
             | Self::MissingOutput(_)
+            | Self::Hotswap(_)
             | Self::Cognito { .. } => Failure::Remote,
         }
     }
@@ -98,6 +107,7 @@ impl Error {
             Self::MissingOutput(_) => {
                 "the stack was not made by this tool's template, or its last change failed: run `cargo xtask deploy` again"
             }
+            Self::Hotswap(e) => e.help(),
             Self::Cognito { .. } => "check that the credentials may use Cognito in this account and region",
             Self::Io { .. } => "check that the path exists and can be written",
         };
@@ -144,6 +154,9 @@ pub struct DeployOptions<'a> {
     pub allow_destroying_data: bool,
     /// Create the groups the config names that an adopted pool lacks (through the Cognito API).
     pub create_missing_groups: bool,
+    /// Build with the hotswap profile, and when only the function's code changed since the last full deploy,
+    /// update the code directly instead of through a change set (see [`crate::hotswap`]).
+    pub hotswap: bool,
 }
 
 /// What a deployment did.
@@ -163,6 +176,12 @@ pub struct Deployed {
     pub region: String,
     pub outputs: Outputs,
     pub files: Vec<PathBuf>,
+    /// The function's name (the stack's output `FunctionName`).
+    pub function: String,
+    /// The code went straight to the function (`--hotswap`), not through a change set.
+    pub hotswapped: bool,
+    /// How long each step took.
+    pub timings: Timings,
 }
 
 /// The AWS clients a deployment uses.
@@ -172,6 +191,7 @@ pub struct Clients {
     pub s3: aws_sdk_s3::Client,
     pub cloudformation: aws_sdk_cloudformation::Client,
     pub cognito: aws_sdk_cognitoidentityprovider::Client,
+    pub lambda: aws_sdk_lambda::Client,
 }
 
 impl Clients {
@@ -181,6 +201,7 @@ impl Clients {
             s3: aws_sdk_s3::Client::new(sdk),
             cloudformation: aws_sdk_cloudformation::Client::new(sdk),
             cognito: aws_sdk_cognitoidentityprovider::Client::new(sdk),
+            lambda: aws_sdk_lambda::Client::new(sdk),
         }
     }
 
@@ -236,7 +257,8 @@ pub async fn identity(aws: &Clients) -> Result<Identity, Error> {
     })
 }
 
-/// Checks the credentials ([`identity`]), builds the function, then [`deploy_artifact`].
+/// Checks the credentials ([`identity`]), builds the function (with the hotswap profile for `hotswap`), then
+/// [`deploy_artifact`]; reports how long each step took.
 pub async fn deploy(
     options: &DeployOptions<'_>,
     aws: &Clients,
@@ -244,9 +266,18 @@ pub async fn deploy(
 ) -> Result<Deployment, Error> {
     let who = identity(aws).await?;
     report.step(&format!("AWS account {} as {}", who.account, who.arn));
-    let build = BuildOptions { architecture: options.config.lambda.architecture, ..options.build.clone() };
+    let profile = if options.hotswap { Profile::Hotswap } else { options.build.profile };
+    let build = BuildOptions { architecture: options.config.lambda.architecture, profile, ..options.build.clone() };
+    let started = Instant::now();
     let artifact = lambda::build(&build, report)?;
-    deploy_artifact(options, &artifact, aws, report).await
+    let built = started.elapsed();
+    report.step(&format!("Built {} ({} bytes) in {}", artifact.zip.display(), artifact.zip_bytes, seconds(built)));
+    let mut deployment = deploy_artifact(options, &artifact, aws, report).await?;
+    if let Deployment::Deployed(deployed) = &mut deployment {
+        deployed.timings.0.insert(0, ("build", built));
+        report.step(&format!("Took {}", deployed.timings));
+    }
+    Ok(deployment)
 }
 
 /// Uploads `artifact` once, plans the change, executes it as `options.execute` says, and writes the outputs files.
@@ -272,18 +303,52 @@ pub async fn deploy_artifact(
     if assets::ensure_bucket(s3, &bucket, &account, &region).await? {
         report.step(&format!("Created the asset bucket {bucket} (encrypted, public access blocked, TLS only)"));
     }
+    let mut timings = Timings::default();
+    let started = Instant::now();
     let key = assets::zip_key(&artifact.sha256);
     let zip = std::fs::read(&artifact.zip).map_err(io(&artifact.zip))?;
     if assets::upload_once(s3, &bucket, &account, &key, zip).await? {
-        report.step(&format!("Uploaded the function ({} bytes) to s3://{bucket}/{key}", artifact.zip_bytes));
+        let took = timings.since("upload", started);
+        report.step(&format!(
+            "Uploaded the function ({} bytes) to s3://{bucket}/{key} in {}",
+            artifact.zip_bytes,
+            seconds(took)
+        ));
     } else {
+        timings.since("upload", started);
         report.step("The function is unchanged; not uploaded again");
     }
 
-    // The plan.
     let template = synthesize(config, env_name, env).to_yaml()?;
     let deployer = Deployer::new(aws.cloudformation.clone(), &stack);
-    let parameters = [("CodeBucket", bucket.as_str()), ("CodeKey", key.as_str())];
+    let parameters = [("CodeBucket", bucket.as_str()), (hotswap::CODE_KEY, key.as_str())];
+
+    // A code-only change goes straight to the function.
+    if options.hotswap {
+        let started = Instant::now();
+        let check = hotswap::check(&aws.cloudformation, &stack, &template, &parameters).await?;
+        match check {
+            Check::Code { function, stack_code_key } if groups_to_create.is_none() => {
+                let hotswap =
+                    Hotswap { function: &function, stack_code_key: &stack_code_key, bucket: &bucket, key: &key };
+                return hotswap_code(options, &hotswap, artifact, &deployer, aws, (timings, started), report).await;
+            }
+            Check::Code { .. } => {
+                timings.since("check", started);
+                report.step("No hotswap: the adopted pool lacks groups to create; deploying through a change set");
+            }
+            Check::ChangeSet(reason) => {
+                let took = timings.since("check", started);
+                report.step(&format!(
+                    "No hotswap: {reason}; deploying this build through a change set (checked in {})",
+                    seconds(took)
+                ));
+            }
+        }
+    }
+
+    // The plan.
+    let started = Instant::now();
     let retains = env.retain_user_pool;
     let prepared = deployer
         .prepare(&template, &parameters, retains, options.allow_destroying_data, &mut report.deployer())
@@ -293,6 +358,8 @@ pub async fn deploy_artifact(
             &adoption.plan(options.create_missing_groups).iter().map(|l| format!("  {l}\n")).collect::<String>(),
         );
     }
+    timings.since("plan", started);
+    let started = Instant::now();
     match prepared {
         Prepared::NoChanges if groups_to_create.is_none() => {
             report.step(&format!("No changes to the stack {stack}"));
@@ -342,14 +409,133 @@ pub async fn deploy_artifact(
             }
             deployer.execute(&change_set, changes.len(), &mut report.deployer()).await?;
             report.block("");
+            timings.since("execute", started);
         }
     }
 
-    // The outputs files.
-    let stack_outputs = deployer.outputs().await?;
-    let outputs = Outputs::from_stack(&stack, &stack_outputs, &region, config)?;
+    // The function ready, running the code the stack names, then the outputs files.
+    let (outputs, function) = stack_outputs(&deployer, &stack, &region, config).await?;
+    let function = Function::new(aws.lambda.clone(), function);
+    let started = Instant::now();
+    let ready = function.wait_ready().await?;
+    if ready.code_sha256 != hotswap::code_sha256(&artifact.sha256) {
+        // The stack names this zip, but the function runs another: left by a hotswap. The change set saw nothing to
+        // change, so the code is put back directly.
+        if options.execute == Execute::PlanOnly {
+            report.step(&format!(
+                "The function {} runs other code than the stack names (left by --hotswap); deploying without --plan \
+                 puts s3://{bucket}/{key} back",
+                function.name()
+            ));
+        } else {
+            report.step(&format!(
+                "The function {} runs other code than the stack names (left by --hotswap): updating it to \
+                 s3://{bucket}/{key}",
+                function.name()
+            ));
+            function.update_code(&bucket, &key).await?;
+            function.wait_ready().await?;
+        }
+    }
+    let took = timings.since("wait", started);
+    report.step(&format!("The function {} is active and up to date (waited {})", function.name(), seconds(took)));
     let files = outputs.write(&options.outputs_dir).map_err(io(&options.outputs_dir))?;
-    Ok(Deployment::Deployed(Box::new(Deployed { stack, region, outputs, files })))
+    let function = function.name().to_owned();
+    Ok(Deployment::Deployed(Box::new(Deployed { stack, region, outputs, files, function, hotswapped: false, timings })))
+}
+
+/// The stack's outputs for the outputs files, and the function's name (its output `FunctionName`).
+async fn stack_outputs(
+    deployer: &Deployer,
+    stack: &str,
+    region: &str,
+    config: &Config,
+) -> Result<(Outputs, String), Error> {
+    let stack_outputs = deployer.outputs().await?;
+    let outputs = Outputs::from_stack(stack, &stack_outputs, region, config)?;
+    let function = stack_outputs
+        .into_iter()
+        .find(|(k, v)| k == "FunctionName" && !v.is_empty())
+        .map(|(_, v)| v)
+        .ok_or_else(|| MissingOutput { stack: stack.to_owned(), name: "FunctionName" })?;
+    Ok((outputs, function))
+}
+
+/// What a hotswap updates: the function, and the zip it gets.
+struct Hotswap<'a> {
+    function: &'a str,
+    /// The zip the stack names (its last full deploy's).
+    stack_code_key: &'a str,
+    bucket: &'a str,
+    key: &'a str,
+}
+
+/// The hotswap itself (the check's clock running since `check_started`): the function ready, its code updated from
+/// the uploaded zip unless it runs it already (asking first as `options.execute` says), the update waited for, the
+/// drift explained, the outputs files written.
+async fn hotswap_code(
+    options: &DeployOptions<'_>,
+    hotswap: &Hotswap<'_>,
+    artifact: &Artifact,
+    deployer: &Deployer,
+    aws: &Clients,
+    (mut timings, check_started): (Timings, Instant),
+    report: &mut dyn Reporter,
+) -> Result<Deployment, Error> {
+    let (config, env) = (options.config, options.env);
+    let (stack, region) = (config.names(options.env_name, env).stack, env.region().to_owned());
+    let (bucket, key) = (hotswap.bucket, hotswap.key);
+    let (outputs, _) = stack_outputs(deployer, &stack, &region, config).await?;
+    let function = Function::new(aws.lambda.clone(), hotswap.function);
+    let current = function.wait_ready().await?;
+    let took = timings.since("check", check_started);
+    report.step(&format!(
+        "Hotswap: only the function's code can differ from the last full deploy (the template and the other \
+         parameters are as deployed; checked in {})",
+        seconds(took)
+    ));
+    let mut hotswapped = false;
+    if current.code_sha256 == hotswap::code_sha256(&artifact.sha256) {
+        report.step(&format!("The function {} already runs this code; nothing to update", function.name()));
+    } else {
+        report.block(&format!(
+            "\nHotswap for {stack} ({region}):\n  update the code of {} to s3://{bucket}/{key}\n  (the stack names {})\n",
+            function.name(),
+            hotswap.stack_code_key
+        ));
+        let answer = match options.execute {
+            Execute::PlanOnly => Answer::No,
+            Execute::Yes => Answer::Yes,
+            Execute::Ask => report.confirm("Update the function's code?"),
+        };
+        match answer {
+            Answer::Yes => {}
+            Answer::CannotAsk => return Err(Error::NoConfirmation),
+            Answer::No if options.execute == Execute::PlanOnly => {
+                report.step("Plan only: nothing changed");
+                return Ok(Deployment::Planned);
+            }
+            Answer::No => {
+                report.step("Not updated");
+                return Ok(Deployment::Declined);
+            }
+        }
+        let started = Instant::now();
+        function.update_code(bucket, key).await?;
+        let took = timings.since("update", started);
+        report.step(&format!("Updated the code of {} (UpdateFunctionCode in {})", function.name(), seconds(took)));
+        hotswapped = true;
+    }
+    let started = Instant::now();
+    function.wait_ready().await?;
+    let took = timings.since("wait", started);
+    report.step(&format!("The function {} is active and up to date (waited {})", function.name(), seconds(took)));
+    if hotswapped {
+        report.step(hotswap::DRIFT);
+    }
+    let files = outputs.write(&options.outputs_dir).map_err(io(&options.outputs_dir))?;
+    let function = function.name().to_owned();
+    Ok(Deployment::Deployed(Box::new(Deployed { stack, region, outputs, files, function, hotswapped, timings })))
 }
 
 /// One teardown.

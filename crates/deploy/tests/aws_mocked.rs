@@ -51,7 +51,8 @@ fn artifact(dir: &Path) -> Artifact {
     }
 }
 
-/// STS and S3 that answer as an account whose bucket and zip are there already; `cfn` for CloudFormation.
+/// STS and S3 that answer as an account whose bucket and zip are there already, a function that is ready and runs
+/// the zip; `cfn` for CloudFormation.
 fn clients(cfn: aws_sdk_cloudformation::Client) -> Clients {
     let identity = mock!(aws_sdk_sts::Client::get_caller_identity).then_output(|| {
         aws_sdk_sts::operation::get_caller_identity::GetCallerIdentityOutput::builder().account("111122223333").build()
@@ -68,7 +69,16 @@ fn clients(cfn: aws_sdk_cloudformation::Client) -> Clients {
     let head_object = mock!(aws_sdk_s3::Client::head_object)
         .then_output(|| aws_sdk_s3::operation::head_object::HeadObjectOutput::builder().build());
     let s3 = mock_client!(aws_sdk_s3, RuleMode::MatchAny, [&head_bucket, &encryption, &block, &policy, &head_object]);
+    let ready = mock!(aws_sdk_lambda::Client::get_function_configuration).then_output(|| {
+        aws_sdk_lambda::operation::get_function_configuration::GetFunctionConfigurationOutput::builder()
+            .state(aws_sdk_lambda::types::State::Active)
+            .last_update_status(aws_sdk_lambda::types::LastUpdateStatus::Successful)
+            .code_sha256(deploy::hotswap::code_sha256(&deploy::package::sha256_hex(b"zip")))
+            .build()
+    });
+    let lambda = mock_client!(aws_sdk_lambda, RuleMode::MatchAny, [&ready]);
     let mut clients = Clients::new(&test_support::moto_config("http://127.0.0.1:9", "eu-west-1"));
+    clients.lambda = lambda;
     clients.sts = sts;
     clients.s3 = s3;
     clients.cloudformation = cfn;
@@ -192,6 +202,7 @@ async fn a_deployment_writes_its_outputs_and_an_output_missing_is_an_error() {
         ("UserPoolId", "eu-west-1_abc"),
         ("UserPoolClientId", "client123"),
         ("Endpoint", "https://api.execute-api.eu-west-1.amazonaws.com/dev"),
+        ("FunctionName", "shop-dev-admin-queries"),
     ];
     for outputs in [&complete[..2], complete] {
         let describe = mock!(aws_sdk_cloudformation::Client::describe_stacks)
@@ -229,7 +240,7 @@ async fn a_deployment_writes_its_outputs_and_an_output_missing_is_an_error() {
         )
         .await;
         assert_eq!(execute_set.num_calls(), 1);
-        if outputs.len() < 3 {
+        if outputs.len() < 4 {
             let err = result.unwrap_err();
             let aws::Error::MissingOutput(missing) = &err else { panic!("{err:?}") };
             assert_eq!((missing.stack.as_str(), missing.name), (STACK, "Endpoint"));
@@ -238,6 +249,7 @@ async fn a_deployment_writes_its_outputs_and_an_output_missing_is_an_error() {
             let Ok(Deployment::Deployed(deployed)) = result else { panic!("{result:?}") };
             assert_eq!(deployed.outputs.user_pool_id, "eu-west-1_abc");
             assert_eq!(deployed.files.len(), 4);
+            assert_eq!(deployed.function, "shop-dev-admin-queries", "the function was waited for");
             let written = std::fs::read_to_string(dir.join("outputs/amplifyconfiguration.json")).unwrap();
             assert!(written.contains("client123") && written.contains("eu-west-1_abc"), "{written}");
         }

@@ -22,11 +22,13 @@ pub fn options<'a>(config: &'a Config, env: &'a Environment, dir: &Path, execute
             tools_dir: dir.join("tools"),
             target_dir: dir.join("target"),
             cargo: "cargo".into(),
+            profile: deploy::lambda::Profile::Release,
         },
         outputs_dir: dir.join("outputs"),
         execute,
         allow_destroying_data: false,
         create_missing_groups: false,
+        hotswap: false,
     }
 }
 
