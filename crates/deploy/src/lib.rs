@@ -3,6 +3,8 @@
 //! - [`auth`]: the change logic of `add-auth` / `update-auth`: flags and headless requests become edits.
 //! - [`aws`]: deploying an environment to AWS (build, upload, synth, plan, execute, outputs) and tearing it down.
 //! - [`lambda`]: building and zipping `bootstrap` for Lambda (zig, cargo-zigbuild).
+//! - [`hotswap`]: `deploy --hotswap` (a code-only change straight to Lambda) and the wait for the function to be ready.
+//! - [`logs`]: the function's log lines (CloudWatch Logs on AWS), its request lines read and shown as a table.
 //! - [`failure`]: the kind of every error, which the command line turns into an exit code.
 //! - [`report`]: the [`report::Reporter`] the long operations report to, and ask through.
 //! - [`adopt`]: an adopted user pool: never changed; its client and the groups the config needs, checked first.
@@ -26,8 +28,10 @@ pub mod cloudformation;
 pub mod config;
 pub mod edit;
 pub mod failure;
+pub mod hotswap;
 pub mod import;
 pub mod lambda;
+pub mod logs;
 pub mod names;
 pub mod openapi;
 pub mod outputs;

@@ -199,16 +199,7 @@ pub async fn deploy(
     let endpoint = gateway.as_ref().map(state::Gateway::url).unwrap_or_default();
 
     // 5. The outputs files.
-    let outputs = Outputs {
-        region: LOCAL_REGION.to_owned(),
-        user_pool_id: pool.pool_id.clone(),
-        client_id: pool.client_id.clone(),
-        endpoint: endpoint.clone(),
-        cognito_endpoint: Some(moto.endpoint()),
-        token: config.admin_api.token,
-        username_attributes: config.user_pool.username_attributes.clone(),
-        groups: config.effective_groups().into_iter().map(|g| (g.name, g.precedence)).collect(),
-    };
+    let outputs = local_outputs(config, &pool.pool_id, &pool.client_id, &endpoint, &moto.endpoint());
     let outputs = outputs.write(&place.outputs_dir)?;
     Ok(Deployed {
         endpoint,
@@ -219,6 +210,34 @@ pub async fn deploy(
         changes,
         outputs,
     })
+}
+
+/// What the local environment's outputs files say: its pool and client, the gateway's URL (`endpoint`) and moto's.
+pub fn local_outputs(config: &Config, user_pool_id: &str, client_id: &str, endpoint: &str, moto: &str) -> Outputs {
+    Outputs {
+        region: LOCAL_REGION.to_owned(),
+        user_pool_id: user_pool_id.to_owned(),
+        client_id: client_id.to_owned(),
+        endpoint: endpoint.to_owned(),
+        cognito_endpoint: Some(moto.to_owned()),
+        token: config.admin_api.token,
+        username_attributes: config.user_pool.username_attributes.clone(),
+        groups: config.effective_groups().into_iter().map(|g| (g.name, g.precedence)).collect(),
+    }
+}
+
+/// Writes the outputs files of the deployed local environment again, from its state (the pool, the client, the
+/// gateway's and moto's ports) and `config`, as `deploy` does at its end, deploying and starting nothing. Returns
+/// the files written; `None` when the environment is not deployed.
+pub fn rewrite_outputs(place: &Place, config: &Config) -> Result<Option<Vec<PathBuf>>, EnvError> {
+    let Some(state) = LocalState::load(&place.state_dir) else { return Ok(None) };
+    let (Some(pool), Some(client), Some(gateway), Some(moto)) =
+        (&state.user_pool_id, &state.client_id, &state.gateway, &state.moto)
+    else {
+        return Ok(None);
+    };
+    let outputs = local_outputs(config, pool, client, &gateway.url(), &moto.endpoint());
+    Ok(Some(outputs.write(&place.outputs_dir)?))
 }
 
 fn gateway_alive(state: &LocalState) -> bool {
