@@ -65,6 +65,9 @@ pub enum Error {
     /// An Amplify project that cannot be imported, or a pool that could not be read from AWS.
     #[error(transparent)]
     Import(#[from] deploy::import::ImportError),
+    /// Reading an environment's log lines.
+    #[error(transparent)]
+    Logs(#[from] deploy::logs::LogsError),
 }
 
 impl Error {
@@ -92,6 +95,7 @@ impl Error {
             Self::Workbench(e) => e.failure(),
             Self::Deploy(e) => e.failure(),
             Self::Import(e) => e.failure(),
+            Self::Logs(e) => e.failure(),
         }
     }
 
@@ -124,6 +128,7 @@ impl Error {
             Self::Build(e) => e.help().to_owned(),
             Self::Deploy(e) => e.help(),
             Self::Import(e) => e.help(),
+            Self::Logs(e) => e.help(),
             Self::Local(e) => e.help(),
             Self::Target(e) => e.help(),
             Self::Users(e) => e.help().to_owned(),

@@ -9,6 +9,8 @@ mod deploy_local;
 mod error;
 mod import;
 mod lambda;
+mod logs;
+mod outputs;
 mod project;
 mod reporter;
 mod smoke;
@@ -75,6 +77,17 @@ enum Command {
     Teardown(TeardownArgs),
     /// Show what runs for an environment and where.
     Status(Common),
+    /// Print the function's log lines: each request as a row (time, status, action, caller, target, latency), other
+    /// lines as they are; --json prints the function's lines unchanged.
+    ///
+    /// From the function's log group in CloudWatch Logs for an AWS environment; from the local gateway's and the
+    /// function's log files for `local`.
+    ///
+    /// Example: cargo xtask logs --env dev --since 1h --follow
+    Logs(logs::Args),
+    /// Write the outputs files (outputs/<env>/) again from the deployed environment, deploying nothing: from the
+    /// stack's outputs on AWS, from the local state for `local`. For a fresh clone, or a teammate's machine.
+    Outputs(Common),
     /// Print the CloudFormation template of an environment (YAML; --json for JSON), or with --openapi the API's
     /// OpenAPI 3.1 description. No AWS call is made.
     ///
@@ -157,6 +170,8 @@ fn main() -> ExitCode {
         Command::Deploy(args) => runtime().and_then(|rt| rt.block_on(deploy(&args))),
         Command::Teardown(args) => runtime().and_then(|rt| rt.block_on(teardown(&args))),
         Command::Status(common) => status::run(&common),
+        Command::Logs(args) => logs::run(&args),
+        Command::Outputs(common) => outputs::run(&common),
         Command::Synth(args) => synth::run(&args),
         Command::AddAuth(args) => runtime().and_then(|rt| rt.block_on(auth::add(&args, deploy_env))),
         Command::ImportAmplify(args) => runtime().and_then(|rt| rt.block_on(import::run(&args))),
@@ -183,6 +198,7 @@ async fn deploy_env(common: &Common, asking: bool) -> Result<(), Error> {
             yes: !asking,
             replace_user_pool: false,
             create_missing_groups: false,
+            hotswap: false,
         },
         instances: 2,
         release: false,
