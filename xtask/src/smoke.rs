@@ -13,7 +13,7 @@ pub async fn run(common: &Common) -> Result<(), Error> {
     let env = &common.env;
     let (config, _) = project::load(env)?;
     let place = project::place(env);
-    let target = local_cloud::target::resolve(&place).await?;
+    let target = local_cloud::target::resolve_checked(&place).await?;
     let endpoint = local_cloud::target::endpoint(&place)?;
     let outcome = local_cloud::smoke::run(&config, &target, &endpoint, &mut Terminal::new()).await?;
     let (total, failures) = (outcome.checks, outcome.failures);

@@ -1,6 +1,6 @@
 //! `cargo xtask user create` and `cargo xtask token`: the same commands for the local environment and for AWS.
 
-use local_cloud::target::resolve;
+use local_cloud::target::resolve_checked as resolve;
 use local_cloud::users::{self, Created, NewUser};
 use serde_json::json;
 

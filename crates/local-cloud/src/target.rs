@@ -74,6 +74,18 @@ impl Target {
     }
 }
 
+/// [`resolve`], then, for an AWS environment, the credentials checked with one STS call, so that a command fails at
+/// once with one line that says what was tried, before any call to the pool.
+pub async fn resolve_checked(place: &Place) -> Result<Target, TargetError> {
+    let target = resolve(place).await?;
+    if !target.is_local {
+        let region = target.cognito.config().region().map(ToString::to_string).unwrap_or_default();
+        let clients = deploy::aws::Clients::for_region(&region).await;
+        deploy::aws::identity(&clients).await.map_err(|e| TargetError::Credentials(Box::new(e)))?;
+    }
+    Ok(target)
+}
+
 /// Resolves the deployed environment that `place` names.
 pub async fn resolve(place: &Place) -> Result<Target, TargetError> {
     let env = &place.env;
@@ -94,9 +106,6 @@ pub async fn resolve(place: &Place) -> Result<Target, TargetError> {
         serde_json::from_str(&text).map_err(|e| TargetError::BadOutputs { path, message: e.to_string() })?;
     let field = |name: &str| outputs["auth"][name].as_str().map(str::to_owned).ok_or_else(not_deployed);
     let region = field("aws_region")?;
-    // The credentials first, in one STS call, with one line that says what was tried when they fail.
-    let clients = deploy::aws::Clients::for_region(&region).await;
-    deploy::aws::identity(&clients).await.map_err(|e| TargetError::Credentials(Box::new(e)))?;
     let sdk = aws_config::defaults(BehaviorVersion::latest()).region(Region::new(region)).load().await;
     Ok(Target {
         cognito: Client::new(&sdk),
