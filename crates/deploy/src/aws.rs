@@ -417,7 +417,7 @@ pub async fn deploy_artifact(
     let (outputs, function) = stack_outputs(&deployer, &stack, &region, config).await?;
     let function = Function::new(aws.lambda.clone(), function);
     let started = Instant::now();
-    let ready = function.wait_ready().await?;
+    let mut ready = function.wait_ready().await?;
     if ready.code_sha256 != hotswap::code_sha256(&artifact.sha256) {
         // The stack names this zip, but the function runs another: left by a hotswap. The change set saw nothing to
         // change, so the code is put back directly.
@@ -434,11 +434,16 @@ pub async fn deploy_artifact(
                 function.name()
             ));
             function.update_code(&bucket, &key).await?;
-            function.wait_ready().await?;
+            ready = function.wait_ready().await?;
         }
     }
     let took = timings.since("wait", started);
-    report.step(&format!("The function {} is active and up to date (waited {})", function.name(), seconds(took)));
+    report.step(&format!(
+        "The function {} is {} and up to date (waited {})",
+        function.name(),
+        ready.describe(),
+        seconds(took)
+    ));
     let files = outputs.write(&options.outputs_dir).map_err(io(&options.outputs_dir))?;
     let function = function.name().to_owned();
     Ok(Deployment::Deployed(Box::new(Deployed { stack, region, outputs, files, function, hotswapped: false, timings })))
@@ -527,9 +532,14 @@ async fn hotswap_code(
         hotswapped = true;
     }
     let started = Instant::now();
-    function.wait_ready().await?;
+    let ready = function.wait_ready().await?;
     let took = timings.since("wait", started);
-    report.step(&format!("The function {} is active and up to date (waited {})", function.name(), seconds(took)));
+    report.step(&format!(
+        "The function {} is {} and up to date (waited {})",
+        function.name(),
+        ready.describe(),
+        seconds(took)
+    ));
     if hotswapped {
         report.step(hotswap::DRIFT);
     }

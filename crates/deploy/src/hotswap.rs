@@ -294,6 +294,22 @@ pub struct FunctionState {
     pub code_sha256: String,
 }
 
+impl FunctionState {
+    /// `Active`, or `Inactive`: no change of Lambda's own is under way.
+    pub fn is_settled(&self) -> bool {
+        self.state == State::Active.as_str() || self.state == State::Inactive.as_str()
+    }
+
+    /// How the function is, for a person: `active`, or `inactive (...)`.
+    pub fn describe(&self) -> &'static str {
+        if self.state == State::Inactive.as_str() {
+            "inactive (idle: Lambda activates it on its next invocation)"
+        } else {
+            "active"
+        }
+    }
+}
+
 /// One function, by name, and how patiently to wait for it.
 #[derive(Debug, Clone)]
 pub struct Function {
@@ -346,14 +362,15 @@ impl Function {
     }
 
     /// Waits until the function is `Active` and its last update (if any) `Successful`; a `Failed` state or update is
-    /// an error with Lambda's reason, and so is still waiting after `max_wait`.
+    /// an error with Lambda's reason, and so is still waiting after `max_wait`. An `Inactive` function (idle for
+    /// weeks) is settled too: nothing but an invocation or an update activates it, and an update does.
     pub async fn wait_ready(&self) -> Result<FunctionState, HotswapError> {
         let started = Instant::now();
         let mut pause = self.poll;
         loop {
             let state = self.state().await?;
             let updated = state.last_update.as_deref().is_none_or(|s| s == LastUpdateStatus::Successful.as_str());
-            if state.state == State::Active.as_str() && updated {
+            if updated && state.is_settled() {
                 return Ok(state);
             }
             if started.elapsed() + pause > self.max_wait {

@@ -245,7 +245,7 @@ async fn a_failed_update_is_an_error_naming_lambdas_reason() {
 }
 
 #[tokio::test]
-async fn a_function_that_never_gets_ready_is_a_timeout_naming_its_state() {
+async fn a_function_that_never_gets_ready_is_a_timeout_naming_its_state_and_an_idle_one_is_settled() {
     let states = mock!(aws_sdk_lambda::Client::get_function_configuration)
         .then_output(|| configuration(State::Active, LastUpdateStatus::InProgress, OLD_CODE));
     let lambda = mock_client!(aws_sdk_lambda, RuleMode::MatchAny, [&states]);
@@ -259,6 +259,14 @@ async fn a_function_that_never_gets_ready_is_a_timeout_naming_its_state() {
     );
     assert!(err.to_string().starts_with(&format!("the function {FUNCTION} is still not ready after 0s")), "{err}");
     assert!(states.num_calls() >= 3, "polled until the time was up: {}", states.num_calls());
+
+    // A function idle long enough to be Inactive is settled: only an invocation or an update activates it.
+    let idle = mock!(aws_sdk_lambda::Client::get_function_configuration)
+        .then_output(|| configuration(State::Inactive, LastUpdateStatus::Successful, OLD_CODE));
+    let function = Function::new(mock_client!(aws_sdk_lambda, RuleMode::MatchAny, [&idle]), FUNCTION);
+    let state = function.wait_ready().await.unwrap();
+    assert_eq!((state.state.as_str(), idle.num_calls()), ("Inactive", 1));
+    assert!(state.describe().starts_with("inactive"), "{}", state.describe());
 
     // A function that cannot run at all is an error at once, with Lambda's reason.
     let failed = mock!(aws_sdk_lambda::Client::get_function_configuration).then_output(|| {
