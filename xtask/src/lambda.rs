@@ -15,8 +15,8 @@ pub struct Args {
     /// The architecture to build for; the config's `lambda.architecture` when absent (arm64 by default).
     #[arg(long, value_enum)]
     pub arch: Option<Arch>,
-    /// The cargo profile: `release` (what full deploys ship) or `hotswap` (what `deploy --hotswap` ships: thin LTO,
-    /// incremental, rebuilt in seconds after a change in a handler).
+    /// The cargo profile: `release` (what full deploys ship) or `hotswap` (what `deploy --hotswap` ships: LTO within
+    /// each crate only, incremental, rebuilt in seconds after a change in a handler).
     #[arg(long, value_enum, default_value_t = BuildProfile::Release)]
     pub profile: BuildProfile,
     /// Print the result as JSON on stdout.

@@ -35,8 +35,8 @@ pub enum Profile {
     /// `[profile.release]`: fat LTO, one codegen unit, optimised for size; what full deploys ship.
     #[default]
     Release,
-    /// `[profile.hotswap]`: release's settings with thin LTO, 16 codegen units and incremental builds, so that a
-    /// change in a handler rebuilds in seconds; what `deploy --hotswap` ships.
+    /// `[profile.hotswap]`: release's settings with LTO only within each crate, 16 codegen units and incremental
+    /// builds, so that a change in a handler rebuilds in seconds; what `deploy --hotswap` ships.
     Hotswap,
 }
 
