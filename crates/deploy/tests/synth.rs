@@ -254,25 +254,6 @@ fn an_existing_pool_is_never_part_of_the_stack() {
     assert_eq!(t.0["Resources"]["UserPoolClient"]["Properties"]["UserPoolId"], "eu-west-1_AbCdEf123");
 }
 
-#[test]
-fn an_adopted_pool_with_its_own_client_has_no_cognito_resource_and_outputs_that_client() {
-    let t = synth("existing-pool-and-client", ADOPTED_WITH_CLIENT, "dev");
-    let cognito: Vec<&str> = resources(&t)
-        .values()
-        .map(|r| r["Type"].as_str().unwrap())
-        .filter(|kind| kind.starts_with("AWS::Cognito::"))
-        .collect();
-    assert!(cognito.is_empty(), "{cognito:?}");
-    assert_eq!(t.0["Outputs"]["UserPoolId"]["Value"], "eu-west-1_AbCdEf123");
-    assert_eq!(t.0["Outputs"]["UserPoolClientId"]["Value"], "4k7q2n9v1c8m3x5t6b0p2r7d1s");
-    // The function and the authorizer work on the adopted pool.
-    let text = serde_json::to_string(&t.0).unwrap();
-    assert!(text.contains("userpool/eu-west-1_AbCdEf123"), "the function's policy names the adopted pool");
-    // prod, which adopts nothing, still has its own pool and client.
-    let prod = synth("existing-pool-and-client", ADOPTED_WITH_CLIENT, "prod");
-    assert!(resources(&prod).contains_key("UserPool") && resources(&prod).contains_key("UserPoolClient"));
-}
-
 fn skipped_checks(t: &Template, id: &str) -> Vec<String> {
     t.0["Resources"][id]["Metadata"]["checkov"]["skip"]
         .as_array()

@@ -1,132 +1,19 @@
-//! Deploying an environment to AWS, and tearing it down: the function built for Lambda and uploaded once, the
-//! template synthesized, a change set planned and shown, the guard for the user pool, execution with progress, and
-//! the outputs files. Teardown deletes the stack and, only when asked, a retained pool.
-//!
-//! With `hotswap`, a change of the function's code alone skips the change set: see [`crate::hotswap`]. Every deploy
-//! ends when the function is `Active` and its last update `Successful`, before the outputs files are written.
-//!
-//! The command line calls [`deploy`] and [`teardown`] with typed options and a [`Reporter`]; it prints the result.
+//! Deploying an environment: build, upload, plan, execute or hotswap, wait for the function, the outputs files.
 
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::time::Instant;
 
-use aws_config::{BehaviorVersion, Region, SdkConfig};
-use aws_sdk_cognitoidentityprovider::types::DeletionProtectionType;
-
-use crate::adopt::{self, AdoptError};
-use crate::assets::{self, AssetError};
-use crate::cloudformation::{Deleted, DeployError, Deployer, Prepared, plan_table};
+use crate::adopt;
+use crate::assets;
+use crate::cloudformation::{Deployer, Prepared, plan_table};
 use crate::config::{Config, Environment};
-use crate::failure::Failure;
-use crate::hotswap::{self, Check, Function, HotswapError, Timings, seconds};
-use crate::lambda::{self, Artifact, BuildError, BuildOptions, Profile};
+use crate::hotswap::{self, Check, Function, Timings, seconds};
+use crate::lambda::{self, Artifact, BuildOptions, Profile};
 use crate::outputs::{MissingOutput, Outputs};
 use crate::report::{Answer, Reporter};
-use crate::template::{TemplateError, synthesize};
+use crate::template::synthesize;
 
-const CREDENTIALS_HELP: &str =
-    "configure them the standard way (AWS_PROFILE, `aws configure`, or AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY)";
-const CONFIRMATION_HELP: &str = "review the plan, then run again with --yes";
-const DESTROYS_DATA_HELP: &str =
-    "if losing them is really intended, deploy again with --replace-user-pool-and-lose-its-users";
-
-/// Why a deployment or a teardown stopped.
-#[derive(Debug, thiserror::Error)]
-pub enum Error {
-    #[error(transparent)]
-    Build(#[from] BuildError),
-    #[error("no usable AWS credentials for {region} ({tried}): {reason}\nhelp: {CREDENTIALS_HELP}")]
-    Credentials { region: String, tried: String, reason: String },
-    #[error(transparent)]
-    Assets(#[from] AssetError),
-    #[error(transparent)]
-    Template(#[from] TemplateError),
-    /// Refused: the change set would replace or remove the user pool, a group or the app client, and with them the
-    /// users (or their memberships, or the clients' settings). The change set was deleted; nothing changed.
-    #[error(
-        "refusing to deploy: this change would {what}, and with it every user of the pool\n{details}\nThe change set was deleted; nothing was changed.\nhelp: {DESTROYS_DATA_HELP}"
-    )]
-    DestroysData { what: String, details: String },
-    #[error(transparent)]
-    Deployer(DeployError),
-    #[error("not executing without confirmation: stdin is not a terminal\nhelp: {CONFIRMATION_HELP}")]
-    NoConfirmation,
-    #[error(transparent)]
-    MissingOutput(#[from] MissingOutput),
-    /// Reading the stack for a hotswap, updating the function's code, or waiting for the function to be ready.
-    #[error(transparent)]
-    Hotswap(#[from] HotswapError),
-    /// The adopted pool lacks what the config needs, or could not be read.
-    #[error(transparent)]
-    Adopt(#[from] AdoptError),
-    #[error("{action}: {message}")]
-    Cognito { action: &'static str, message: String },
-    #[error("{}: {source}", path.display())]
-    Io { path: PathBuf, source: std::io::Error },
-}
-
-impl From<DeployError> for Error {
-    /// The guard's refusal is its own kind: nothing failed, the deployment would destroy data.
-    fn from(error: DeployError) -> Self {
-        match error {
-            DeployError::Destructive { what, details } => Self::DestroysData { what, details },
-            other => Self::Deployer(other),
-        }
-    }
-}
-
-impl Error {
-    /// What to do about it, in one line.
-    pub fn failure(&self) -> Failure {
-        match self {
-            Self::Build(e) => e.failure(),
-            Self::Adopt(e) => e.failure(),
-            Self::Template(_) => Failure::Failed,
-            Self::NoConfirmation => Failure::Refused,
-            Self::Io { .. } => Failure::Io,
-            Self::DestroysData { .. } => Failure::DestroysData,
-            Self::Credentials { .. }
-            | Self::Assets(_)
-            | Self::Deployer(_)
-            | Self::MissingOutput(_)
-            | Self::Hotswap(_)
-            | Self::Cognito { .. } => Failure::Remote,
-        }
-    }
-
-    pub fn help(&self) -> String {
-        let help = match self {
-            Self::Build(e) => e.help(),
-            Self::Credentials { .. } => CREDENTIALS_HELP,
-            Self::Assets(_) => "check that the credentials may use S3 in this account and region, then run this again",
-            Self::Template(e) => e.help(),
-            Self::DestroysData { .. } => DESTROYS_DATA_HELP,
-            Self::Deployer(e) => return e.help(),
-            Self::Adopt(e) => return e.help(),
-            Self::NoConfirmation => CONFIRMATION_HELP,
-            Self::MissingOutput(_) => {
-                "the stack was not made by this tool's template, or its last change failed: run `cargo xtask deploy` again"
-            }
-            Self::Hotswap(e) => e.help(),
-            Self::Cognito { .. } => "check that the credentials may use Cognito in this account and region",
-            Self::Io { .. } => "check that the path exists and can be written",
-        };
-        help.to_owned()
-    }
-}
-
-fn failed<E: std::error::Error + Send + Sync + 'static, R: std::fmt::Debug>(
-    action: &'static str,
-) -> impl Fn(aws_sdk_cognitoidentityprovider::error::SdkError<E, R>) -> Error {
-    move |e| Error::Cognito {
-        action,
-        message: aws_sdk_cognitoidentityprovider::error::DisplayErrorContext(&e).to_string(),
-    }
-}
-
-fn io(path: &Path) -> impl FnOnce(std::io::Error) -> Error + '_ {
-    move |source| Error::Io { path: path.to_owned(), source }
-}
+use super::{Clients, Error, identity, io};
 
 /// Whether the plan is executed.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -182,79 +69,6 @@ pub struct Deployed {
     pub hotswapped: bool,
     /// How long each step took.
     pub timings: Timings,
-}
-
-/// The AWS clients a deployment uses.
-#[derive(Debug, Clone)]
-pub struct Clients {
-    pub sts: aws_sdk_sts::Client,
-    pub s3: aws_sdk_s3::Client,
-    pub cloudformation: aws_sdk_cloudformation::Client,
-    pub cognito: aws_sdk_cognitoidentityprovider::Client,
-    pub lambda: aws_sdk_lambda::Client,
-}
-
-impl Clients {
-    pub fn new(sdk: &SdkConfig) -> Self {
-        Self {
-            sts: aws_sdk_sts::Client::new(sdk),
-            s3: aws_sdk_s3::Client::new(sdk),
-            cloudformation: aws_sdk_cloudformation::Client::new(sdk),
-            cognito: aws_sdk_cognitoidentityprovider::Client::new(sdk),
-            lambda: aws_sdk_lambda::Client::new(sdk),
-        }
-    }
-
-    /// The clients for `region`, with credentials found the standard way.
-    pub async fn for_region(region: &str) -> Self {
-        Self::new(&aws_config::defaults(BehaviorVersion::latest()).region(Region::new(region.to_owned())).load().await)
-    }
-}
-
-/// Whom the credentials belong to.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Identity {
-    pub account: String,
-    pub arn: String,
-}
-
-/// Which credentials the standard chain tries, for a person: the profile AWS_PROFILE names, the access key in the
-/// environment, or the default chain.
-fn credentials_tried() -> String {
-    match (std::env::var("AWS_PROFILE"), std::env::var("AWS_ACCESS_KEY_ID")) {
-        (Ok(profile), _) if !profile.is_empty() => format!("profile `{profile}` from AWS_PROFILE"),
-        (_, Ok(_)) => "the access key in AWS_ACCESS_KEY_ID".to_owned(),
-        _ => "the default profile and the standard chain".to_owned(),
-    }
-}
-
-/// What went wrong, in one line: the service's code and message, or the innermost cause (no credentials found, an
-/// endpoint that cannot be reached), never the SDK's nested debug rendering.
-fn one_line<E, R>(error: &aws_sdk_sts::error::SdkError<E, R>) -> String
-where
-    E: aws_sdk_sts::error::ProvideErrorMetadata + std::error::Error + 'static,
-    R: std::fmt::Debug,
-{
-    if let Some(service) = error.as_service_error() {
-        return format!("{}: {}", service.code().unwrap_or("error"), service.message().unwrap_or("no message"));
-    }
-    let mut cause: &dyn std::error::Error = error;
-    while let Some(source) = cause.source() {
-        cause = source;
-    }
-    cause.to_string().lines().next().unwrap_or_default().to_owned()
-}
-
-/// Checks the credentials and the region with one STS `GetCallerIdentity` call, before anything is built or
-/// changed; every AWS command starts with it.
-pub async fn identity(aws: &Clients) -> Result<Identity, Error> {
-    let region = aws.sts.config().region().map(ToString::to_string).unwrap_or_else(|| "no region".into());
-    let fail = |reason: String| Error::Credentials { region: region.clone(), tried: credentials_tried(), reason };
-    let identity = aws.sts.get_caller_identity().send().await.map_err(|e| fail(one_line(&e)))?;
-    Ok(Identity {
-        account: identity.account().ok_or_else(|| fail("the caller identity names no account".into()))?.to_owned(),
-        arn: identity.arn().unwrap_or_default().to_owned(),
-    })
 }
 
 /// Checks the credentials ([`identity`]), builds the function (with the hotswap profile for `hotswap`), then
@@ -546,97 +360,4 @@ async fn hotswap_code(
     let files = outputs.write(&options.outputs_dir).map_err(io(&options.outputs_dir))?;
     let function = function.name().to_owned();
     Ok(Deployment::Deployed(Box::new(Deployed { stack, region, outputs, files, function, hotswapped, timings })))
-}
-
-/// One teardown.
-#[derive(Debug, Clone)]
-pub struct TeardownOptions<'a> {
-    pub config: &'a Config,
-    pub env_name: &'a str,
-    pub env: &'a Environment,
-    /// The outputs files' folder, removed.
-    pub outputs_dir: PathBuf,
-    /// Delete a pool the environment retains, with its users.
-    pub delete_user_pool: bool,
-}
-
-/// What a teardown did.
-#[derive(Debug, Clone)]
-pub struct TornDown {
-    pub stack: String,
-    /// What happened, for a person, in order.
-    pub notes: Vec<String>,
-}
-
-/// A deployed stack: its name, its status and its outputs.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct StackState {
-    pub stack: String,
-    /// CloudFormation's status, e.g. `UPDATE_COMPLETE`.
-    pub status: String,
-    pub outputs: Vec<(String, String)>,
-}
-
-/// The environment's stack as CloudFormation has it; `None` when there is no stack.
-pub async fn status(
-    config: &Config,
-    env_name: &str,
-    env: &Environment,
-    aws: &Clients,
-) -> Result<Option<StackState>, Error> {
-    identity(aws).await?;
-    let stack = config.names(env_name, env).stack;
-    let deployer = Deployer::new(aws.cloudformation.clone(), &stack);
-    let Some(status) = deployer.status().await? else { return Ok(None) };
-    let outputs = deployer.outputs().await?;
-    Ok(Some(StackState { stack, status, outputs }))
-}
-
-/// Deletes the stack (retaining what cannot be deleted), and a retained pool only when asked; removes the outputs
-/// files.
-pub async fn teardown(
-    options: &TeardownOptions<'_>,
-    aws: &Clients,
-    report: &mut dyn Reporter,
-) -> Result<TornDown, Error> {
-    let (config, env) = (options.config, options.env);
-    identity(aws).await?;
-    let stack = config.names(options.env_name, env).stack;
-    let deployer = Deployer::new(aws.cloudformation.clone(), &stack);
-    // No outputs (no stack, or a stack without them): no pool to speak of.
-    let pool_id =
-        deployer.outputs().await.ok().and_then(|o| o.into_iter().find(|(k, _)| k == "UserPoolId").map(|(_, v)| v));
-    let deleted = deployer.delete(&mut report.deployer()).await?;
-    let mut notes = Vec::new();
-    match &deleted {
-        Deleted::NothingToDelete => notes.push(format!("Nothing to tear down: there is no stack {stack}")),
-        Deleted::Deleted { retained } => {
-            notes.push(format!("Deleted the stack {stack}"));
-            if !retained.is_empty() {
-                notes.push(format!("These resources could not be deleted and were retained: {}", retained.join(", ")));
-            }
-        }
-    }
-    // An adopted pool is never deleted, whatever the environment retains.
-    let adopted = config.user_pool.existing.is_some();
-    if let (Some(pool), true, false) = (pool_id.as_deref(), env.retain_user_pool, adopted) {
-        if options.delete_user_pool {
-            let cognito = &aws.cognito;
-            cognito
-                .update_user_pool()
-                .user_pool_id(pool)
-                .deletion_protection(DeletionProtectionType::Inactive)
-                .send()
-                .await
-                .map_err(failed("turning deletion protection off"))?;
-            cognito.delete_user_pool().user_pool_id(pool).send().await.map_err(failed("deleting the user pool"))?;
-            notes.push(format!("Deleted the retained user pool {pool} (--delete-user-pool)"));
-        } else {
-            notes.push(format!("The user pool {pool} remains (this environment retains it), with its users; --delete-user-pool deletes it"));
-        }
-    }
-    if options.outputs_dir.exists() {
-        std::fs::remove_dir_all(&options.outputs_dir).map_err(io(&options.outputs_dir))?;
-    }
-    Ok(TornDown { stack, notes })
 }
