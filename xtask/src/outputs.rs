@@ -16,7 +16,7 @@ pub fn run(common: &Common) -> Result<(), Error> {
     } else {
         let rewrite = async {
             let aws = deploy::aws::Clients::for_region(environment.region()).await;
-            deploy::outputs::rewrite_from_stack(&config, env, &environment, &aws, &dir).await
+            deploy::aws::rewrite_outputs(&config, env, &environment, &aws, &dir).await
         };
         runtime()?.block_on(rewrite)?.map(|rewritten| rewritten.files)
     };

@@ -7,7 +7,7 @@
 //! - `amplify-config.v6.json`: `aws-amplify` v6's own shape, which `Amplify.configure` takes as is. It is the only
 //!   one that can carry a local Cognito endpoint (`Auth.Cognito.userPoolEndpoint`).
 //!
-//! They are pure functions of [`Outputs`]; [`rewrite_from_stack`] reads an AWS environment's from its stack (for
+//! They are pure functions of [`Outputs`]; `aws::rewrite_outputs` reads an AWS environment's from its stack (for
 //! `cargo xtask outputs`: a fresh clone, a teammate), as a deploy does at its end.
 
 use std::path::{Path, PathBuf};
@@ -218,40 +218,6 @@ impl Outputs {
             })
             .collect()
     }
-}
-
-/// The outputs files of a deployed AWS environment, written again.
-#[derive(Debug, Clone)]
-pub struct Rewritten {
-    pub stack: String,
-    pub outputs: Outputs,
-    pub files: Vec<PathBuf>,
-}
-
-/// Stack statuses with no deployment behind them: a change set never executed, a first create rolled back, a
-/// deleted stack.
-const NOT_DEPLOYED: [&str; 3] = ["REVIEW_IN_PROGRESS", "ROLLBACK_COMPLETE", "DELETE_COMPLETE"];
-
-/// Writes the outputs files of the AWS environment `env_name` into `dir` from its stack's outputs (DescribeStacks),
-/// deploying nothing; the credentials are checked first (one STS call). `None` when the environment has no stack
-/// (or one that never deployed).
-pub async fn rewrite_from_stack(
-    config: &crate::config::Config,
-    env_name: &str,
-    env: &crate::config::Environment,
-    aws: &crate::aws::Clients,
-    dir: &Path,
-) -> Result<Option<Rewritten>, crate::aws::Error> {
-    crate::aws::identity(aws).await?;
-    let stack = config.names(env_name, env).stack;
-    let deployer = crate::cloudformation::Deployer::new(aws.cloudformation.clone(), &stack);
-    match deployer.status().await? {
-        Some(status) if !NOT_DEPLOYED.contains(&status.as_str()) => {}
-        _ => return Ok(None),
-    }
-    let outputs = Outputs::from_stack(&stack, &deployer.outputs().await?, env.region(), config)?;
-    let files = outputs.write(dir).map_err(|source| crate::aws::Error::Io { path: dir.to_owned(), source })?;
-    Ok(Some(Rewritten { stack, outputs, files }))
 }
 
 #[cfg(test)]

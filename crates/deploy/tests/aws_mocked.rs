@@ -54,21 +54,6 @@ fn artifact(dir: &Path) -> Artifact {
 /// STS and S3 that answer as an account whose bucket and zip are there already, a function that is ready and runs
 /// the zip; `cfn` for CloudFormation.
 fn clients(cfn: aws_sdk_cloudformation::Client) -> Clients {
-    let identity = mock!(aws_sdk_sts::Client::get_caller_identity).then_output(|| {
-        aws_sdk_sts::operation::get_caller_identity::GetCallerIdentityOutput::builder().account("111122223333").build()
-    });
-    let sts = mock_client!(aws_sdk_sts, RuleMode::MatchAny, [&identity]);
-    let head_bucket = mock!(aws_sdk_s3::Client::head_bucket)
-        .then_output(|| aws_sdk_s3::operation::head_bucket::HeadBucketOutput::builder().build());
-    let encryption = mock!(aws_sdk_s3::Client::put_bucket_encryption)
-        .then_output(|| aws_sdk_s3::operation::put_bucket_encryption::PutBucketEncryptionOutput::builder().build());
-    let block = mock!(aws_sdk_s3::Client::put_public_access_block)
-        .then_output(|| aws_sdk_s3::operation::put_public_access_block::PutPublicAccessBlockOutput::builder().build());
-    let policy = mock!(aws_sdk_s3::Client::put_bucket_policy)
-        .then_output(|| aws_sdk_s3::operation::put_bucket_policy::PutBucketPolicyOutput::builder().build());
-    let head_object = mock!(aws_sdk_s3::Client::head_object)
-        .then_output(|| aws_sdk_s3::operation::head_object::HeadObjectOutput::builder().build());
-    let s3 = mock_client!(aws_sdk_s3, RuleMode::MatchAny, [&head_bucket, &encryption, &block, &policy, &head_object]);
     let ready = mock!(aws_sdk_lambda::Client::get_function_configuration).then_output(|| {
         aws_sdk_lambda::operation::get_function_configuration::GetFunctionConfigurationOutput::builder()
             .state(aws_sdk_lambda::types::State::Active)
@@ -76,13 +61,7 @@ fn clients(cfn: aws_sdk_cloudformation::Client) -> Clients {
             .code_sha256(deploy::hotswap::code_sha256(&deploy::package::sha256_hex(b"zip")))
             .build()
     });
-    let lambda = mock_client!(aws_sdk_lambda, RuleMode::MatchAny, [&ready]);
-    let mut clients = Clients::new(&test_support::moto_config("http://127.0.0.1:9", "eu-west-1"));
-    clients.lambda = lambda;
-    clients.sts = sts;
-    clients.s3 = s3;
-    clients.cloudformation = cfn;
-    clients
+    common::mocked_clients("111122223333", cfn, mock_client!(aws_sdk_lambda, RuleMode::MatchAny, [&ready]))
 }
 
 fn no_stack() -> DescribeStacksError {

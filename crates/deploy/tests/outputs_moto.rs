@@ -2,9 +2,9 @@
 //! the stack's outputs on moto, exactly as a deploy writes them; no stack is "not deployed".
 #![allow(clippy::unwrap_used)]
 
-use deploy::aws::Clients;
+use deploy::aws::{Clients, rewrite_outputs};
 use deploy::config::Config;
-use deploy::outputs::{Outputs, rewrite_from_stack};
+use deploy::outputs::Outputs;
 
 fn config(stack: &str) -> Config {
     let text = format!(
@@ -30,7 +30,7 @@ async fn the_files_come_back_from_the_stack_as_a_deploy_writes_them() {
     aws.cloudformation.create_stack().stack_name(&stack).template_body(TEMPLATE).send().await.unwrap();
     let dir = test_support::temp_dir("outputs-again");
 
-    let rewritten = rewrite_from_stack(&config, "dev", &env, &aws, &dir).await.unwrap().unwrap();
+    let rewritten = rewrite_outputs(&config, "dev", &env, &aws, &dir).await.unwrap().unwrap();
     assert_eq!(rewritten.stack, stack);
     assert_eq!(rewritten.outputs.user_pool_id, "us-east-1_AbCdEf123");
     assert_eq!(rewritten.files.len(), 4);
@@ -53,6 +53,6 @@ async fn no_stack_is_not_deployed_and_writes_nothing() {
     let config = config(&test_support::unique("outputs-none"));
     let env = config.environment("dev", "admin-queries.toml").unwrap();
     let dir = test_support::temp_dir("outputs-none").join("outputs");
-    assert!(rewrite_from_stack(&config, "dev", &env, &clients(), &dir).await.unwrap().is_none());
+    assert!(rewrite_outputs(&config, "dev", &env, &clients(), &dir).await.unwrap().is_none());
     assert!(!dir.exists());
 }

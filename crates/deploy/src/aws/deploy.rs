@@ -26,6 +26,17 @@ pub enum Execute {
     Ask,
 }
 
+impl Execute {
+    /// The answer to `question`: no for a plan, yes with `--yes`, else the reporter's.
+    fn answer(self, report: &mut dyn Reporter, question: &str) -> Answer {
+        match self {
+            Self::PlanOnly => Answer::No,
+            Self::Yes => Answer::Yes,
+            Self::Ask => report.confirm(question),
+        }
+    }
+}
+
 /// One deployment.
 #[derive(Debug, Clone)]
 pub struct DeployOptions<'a> {
@@ -180,11 +191,7 @@ pub async fn deploy_artifact(
         }
         Prepared::NoChanges => {
             report.step(&format!("No changes to the stack {stack}"));
-            let answer = match options.execute {
-                Execute::PlanOnly => Answer::No,
-                Execute::Yes => Answer::Yes,
-                Execute::Ask => report.confirm("Create the missing groups?"),
-            };
+            let answer = options.execute.answer(report, "Create the missing groups?");
             match answer {
                 Answer::Yes => {}
                 Answer::CannotAsk => return Err(Error::NoConfirmation),
@@ -199,11 +206,7 @@ pub async fn deploy_artifact(
         }
         Prepared::Changes { change_set, changes } => {
             report.block(&format!("\nPlan for {stack} ({region}):\n{}\n", plan_table(&changes)));
-            let answer = match options.execute {
-                Execute::PlanOnly => Answer::No,
-                Execute::Yes => Answer::Yes,
-                Execute::Ask => report.confirm("Execute this plan?"),
-            };
+            let answer = options.execute.answer(report, "Execute this plan?");
             if answer != Answer::Yes {
                 deployer.delete_change_set(&change_set).await?;
                 if answer == Answer::CannotAsk {
@@ -322,11 +325,7 @@ async fn hotswap_code(
             function.name(),
             hotswap.stack_code_key
         ));
-        let answer = match options.execute {
-            Execute::PlanOnly => Answer::No,
-            Execute::Yes => Answer::Yes,
-            Execute::Ask => report.confirm("Update the function's code?"),
-        };
+        let answer = options.execute.answer(report, "Update the function's code?");
         match answer {
             Answer::Yes => {}
             Answer::CannotAsk => return Err(Error::NoConfirmation),

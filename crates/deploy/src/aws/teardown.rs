@@ -1,6 +1,6 @@
-//! Tearing an environment down, and its stack's state.
+//! Tearing an environment down; a deployed one's stack state, and its outputs files written again from it.
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 use aws_sdk_cognitoidentityprovider::types::DeletionProtectionType;
 
@@ -101,4 +101,38 @@ pub async fn teardown(
         std::fs::remove_dir_all(&options.outputs_dir).map_err(io(&options.outputs_dir))?;
     }
     Ok(TornDown { stack, notes })
+}
+
+/// The outputs files of a deployed AWS environment, written again.
+#[derive(Debug, Clone)]
+pub struct Rewritten {
+    pub stack: String,
+    pub outputs: crate::outputs::Outputs,
+    pub files: Vec<PathBuf>,
+}
+
+/// Stack statuses with no deployment behind them: a change set never executed, a first create rolled back, a
+/// deleted stack.
+const NOT_DEPLOYED: [&str; 3] = ["REVIEW_IN_PROGRESS", "ROLLBACK_COMPLETE", "DELETE_COMPLETE"];
+
+/// Writes the outputs files of the AWS environment `env_name` into `dir` from its stack's outputs (DescribeStacks),
+/// deploying nothing; the credentials are checked first (one STS call). `None` when the environment has no stack
+/// (or one that never deployed).
+pub async fn rewrite_outputs(
+    config: &Config,
+    env_name: &str,
+    env: &Environment,
+    aws: &Clients,
+    dir: &Path,
+) -> Result<Option<Rewritten>, Error> {
+    identity(aws).await?;
+    let stack = config.names(env_name, env).stack;
+    let deployer = Deployer::new(aws.cloudformation.clone(), &stack);
+    match deployer.status().await? {
+        Some(status) if !NOT_DEPLOYED.contains(&status.as_str()) => {}
+        _ => return Ok(None),
+    }
+    let outputs = crate::outputs::Outputs::from_stack(&stack, &deployer.outputs().await?, env.region(), config)?;
+    let files = outputs.write(dir).map_err(|source| Error::Io { path: dir.to_owned(), source })?;
+    Ok(Some(Rewritten { stack, outputs, files }))
 }

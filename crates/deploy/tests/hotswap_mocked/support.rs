@@ -10,7 +10,7 @@ use aws_sdk_cloudformation::types::{Output, Parameter, Stack, StackStatus};
 use aws_sdk_lambda::operation::get_function_configuration::GetFunctionConfigurationOutput;
 use aws_sdk_lambda::operation::update_function_code::UpdateFunctionCodeOutput;
 use aws_sdk_lambda::types::{LastUpdateStatus, State};
-use aws_smithy_mocks::{Rule, RuleMode, mock, mock_client};
+use aws_smithy_mocks::{Rule, mock};
 use aws_smithy_types::DateTime;
 use deploy::aws::Clients;
 use deploy::config::{Architecture, Config};
@@ -96,27 +96,7 @@ pub fn configuration(state: State, update: LastUpdateStatus, code: &str) -> GetF
 
 /// STS and S3 as an account whose bucket and zip are there already; the given CloudFormation and Lambda.
 pub fn clients(cfn: aws_sdk_cloudformation::Client, lambda: aws_sdk_lambda::Client) -> Clients {
-    let identity = mock!(aws_sdk_sts::Client::get_caller_identity).then_output(|| {
-        aws_sdk_sts::operation::get_caller_identity::GetCallerIdentityOutput::builder().account(ACCOUNT).build()
-    });
-    let sts = mock_client!(aws_sdk_sts, RuleMode::MatchAny, [&identity]);
-    let head_bucket = mock!(aws_sdk_s3::Client::head_bucket)
-        .then_output(|| aws_sdk_s3::operation::head_bucket::HeadBucketOutput::builder().build());
-    let encryption = mock!(aws_sdk_s3::Client::put_bucket_encryption)
-        .then_output(|| aws_sdk_s3::operation::put_bucket_encryption::PutBucketEncryptionOutput::builder().build());
-    let block = mock!(aws_sdk_s3::Client::put_public_access_block)
-        .then_output(|| aws_sdk_s3::operation::put_public_access_block::PutPublicAccessBlockOutput::builder().build());
-    let policy = mock!(aws_sdk_s3::Client::put_bucket_policy)
-        .then_output(|| aws_sdk_s3::operation::put_bucket_policy::PutBucketPolicyOutput::builder().build());
-    let head_object = mock!(aws_sdk_s3::Client::head_object)
-        .then_output(|| aws_sdk_s3::operation::head_object::HeadObjectOutput::builder().build());
-    let s3 = mock_client!(aws_sdk_s3, RuleMode::MatchAny, [&head_bucket, &encryption, &block, &policy, &head_object]);
-    let mut clients = Clients::new(&test_support::moto_config("http://127.0.0.1:9", "eu-west-1"));
-    clients.sts = sts;
-    clients.s3 = s3;
-    clients.cloudformation = cfn;
-    clients.lambda = lambda;
-    clients
+    super::common::mocked_clients(ACCOUNT, cfn, lambda)
 }
 
 /// The deployed stack, settled, with `template` as its template and the new zip's bucket.
