@@ -7,7 +7,7 @@ use crate::adopt;
 use crate::assets;
 use crate::cloudformation::{Deployer, Prepared, plan_table};
 use crate::config::{Config, Environment};
-use crate::hotswap::{self, Check, Function, Timings, seconds};
+use crate::hotswap::{self, Check, Function, FunctionState, Timings, seconds};
 use crate::lambda::{self, Artifact, BuildOptions, Profile};
 use crate::outputs::{MissingOutput, Outputs};
 use crate::report::{Answer, Reporter};
@@ -97,7 +97,7 @@ pub async fn deploy(
     let artifact = lambda::build(&build, report)?;
     let built = started.elapsed();
     report.step(&format!("Built {} ({} bytes) in {}", artifact.zip.display(), artifact.zip_bytes, seconds(built)));
-    let mut deployment = deploy_artifact(options, &artifact, aws, report).await?;
+    let mut deployment = deploy_as(&who.account, options, &artifact, aws, report).await?;
     if let Deployment::Deployed(deployed) = &mut deployment {
         deployed.timings.0.insert(0, ("build", built));
         report.step(&format!("Took {}", deployed.timings));
@@ -105,8 +105,21 @@ pub async fn deploy(
     Ok(deployment)
 }
 
-/// Uploads `artifact` once, plans the change, executes it as `options.execute` says, and writes the outputs files.
+/// Checks the credentials ([`identity`]), then uploads `artifact` once, plans the change, executes it as
+/// `options.execute` says, and writes the outputs files.
 pub async fn deploy_artifact(
+    options: &DeployOptions<'_>,
+    artifact: &Artifact,
+    aws: &Clients,
+    report: &mut dyn Reporter,
+) -> Result<Deployment, Error> {
+    let account = identity(aws).await?.account;
+    deploy_as(&account, options, artifact, aws, report).await
+}
+
+/// [`deploy_artifact`] in `account`, whose credentials were checked.
+async fn deploy_as(
+    account: &str,
     options: &DeployOptions<'_>,
     artifact: &Artifact,
     aws: &Clients,
@@ -116,7 +129,6 @@ pub async fn deploy_artifact(
     let stack = config.names(env_name, env).stack;
     let region = env.region().to_owned();
 
-    let account = identity(aws).await?.account;
     // An adopted pool: what the config needs of it, before anything changes.
     let adoption = adopt::inspect(&aws.cognito, config).await?;
     if let Some(adoption) = &adoption {
@@ -124,15 +136,15 @@ pub async fn deploy_artifact(
     }
     let groups_to_create = adoption.as_ref().filter(|a| options.create_missing_groups && !a.missing_groups.is_empty());
     let s3 = &aws.s3;
-    let bucket = assets::bucket_name(&account, &region);
-    if assets::ensure_bucket(s3, &bucket, &account, &region).await? {
+    let bucket = assets::bucket_name(account, &region);
+    if assets::ensure_bucket(s3, &bucket, account, &region).await? {
         report.step(&format!("Created the asset bucket {bucket} (encrypted, public access blocked, TLS only)"));
     }
     let mut timings = Timings::default();
     let started = Instant::now();
     let key = assets::zip_key(&artifact.sha256);
     let zip = std::fs::read(&artifact.zip).map_err(io(&artifact.zip))?;
-    if assets::upload_once(s3, &bucket, &account, &key, zip).await? {
+    if assets::upload_once(s3, &bucket, account, &key, zip).await? {
         let took = timings.since("upload", started);
         report.step(&format!(
             "Uploaded the function ({} bytes) to s3://{bucket}/{key} in {}",
@@ -255,12 +267,7 @@ pub async fn deploy_artifact(
         }
     }
     let took = timings.since("wait", started);
-    report.step(&format!(
-        "The function {} is {} and up to date (waited {})",
-        function.name(),
-        ready.describe(),
-        seconds(took)
-    ));
+    report_ready(report, &function, &ready, took);
     let files = outputs.write(&options.outputs_dir).map_err(io(&options.outputs_dir))?;
     let function = function.name().to_owned();
     Ok(Deployment::Deployed(Box::new(Deployed { stack, region, outputs, files, function, hotswapped: false, timings })))
@@ -347,16 +354,21 @@ async fn hotswap_code(
     let started = Instant::now();
     let ready = function.wait_ready().await?;
     let took = timings.since("wait", started);
-    report.step(&format!(
-        "The function {} is {} and up to date (waited {})",
-        function.name(),
-        ready.describe(),
-        seconds(took)
-    ));
+    report_ready(report, &function, &ready, took);
     if hotswapped {
         report.step(hotswap::DRIFT);
     }
     let files = outputs.write(&options.outputs_dir).map_err(io(&options.outputs_dir))?;
     let function = function.name().to_owned();
     Ok(Deployment::Deployed(Box::new(Deployed { stack, region, outputs, files, function, hotswapped, timings })))
+}
+
+/// Says that `function` is ready, and how long that was waited for.
+fn report_ready(report: &mut dyn Reporter, function: &Function, ready: &FunctionState, took: std::time::Duration) {
+    report.step(&format!(
+        "The function {} is {} and up to date (waited {})",
+        function.name(),
+        ready.describe(),
+        seconds(took)
+    ));
 }
