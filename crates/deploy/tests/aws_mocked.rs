@@ -3,8 +3,6 @@
 //! that writes its outputs files. Every call goes through the real clients and `deploy::aws`'s real logic.
 #![allow(clippy::unwrap_used)]
 
-use std::path::{Path, PathBuf};
-
 use aws_sdk_cloudformation::error::ErrorMetadata;
 use aws_sdk_cloudformation::operation::create_change_set::CreateChangeSetOutput;
 use aws_sdk_cloudformation::operation::delete_change_set::DeleteChangeSetOutput;
@@ -19,36 +17,16 @@ use aws_sdk_cloudformation::types::{
 use aws_smithy_mocks::{RuleMode, mock, mock_client};
 use aws_smithy_types::DateTime;
 use deploy::aws::{self, Clients, Deployment, Execute};
-use deploy::config::{Architecture, Config};
-use deploy::lambda::Artifact;
+use deploy::config::Config;
 use deploy::report::{Answer, Recorder};
 
 mod common;
-use common::options;
+use common::{artifact, options};
 
 const STACK: &str = "shop-dev";
 
 fn config() -> Config {
     Config::parse("project = \"shop\"\n[environments.dev]\nregion = \"eu-west-1\"\n", "admin-queries.toml").unwrap()
-}
-
-fn scratch(name: &str) -> PathBuf {
-    let dir = std::env::temp_dir().join(test_support::unique(name));
-    std::fs::create_dir_all(&dir).unwrap();
-    dir
-}
-
-fn artifact(dir: &Path) -> Artifact {
-    let zip = dir.join("bootstrap.zip");
-    std::fs::write(&zip, b"zip").unwrap();
-    Artifact {
-        architecture: Architecture::Arm64,
-        zip,
-        sha256: deploy::package::sha256_hex(b"zip"),
-        zip_bytes: 3,
-        binary_bytes: 0,
-        max_glibc: None,
-    }
 }
 
 /// STS and S3 that answer as an account whose bucket and zip are there already, a function that is ready and runs
@@ -103,7 +81,7 @@ fn created() -> DescribeStackEventsOutput {
 
 #[tokio::test]
 async fn a_plan_is_shown_its_change_set_deleted_and_nobody_to_ask_is_an_error() {
-    let (config, dir) = (config(), scratch("aws-mocked-plan"));
+    let (config, dir) = (config(), test_support::temp_dir("aws-mocked-plan"));
     let env = config.environment("dev", "admin-queries.toml").unwrap();
     for (execute, answer) in
         [(Execute::PlanOnly, Answer::Yes), (Execute::Ask, Answer::CannotAsk), (Execute::Ask, Answer::No)]
@@ -146,7 +124,7 @@ async fn a_plan_is_shown_its_change_set_deleted_and_nobody_to_ask_is_an_error() 
 
 #[tokio::test]
 async fn replacing_the_pool_is_refused_as_destroying_data() {
-    let (config, dir) = (config(), scratch("aws-mocked-refused"));
+    let (config, dir) = (config(), test_support::temp_dir("aws-mocked-refused"));
     let env = config.environment("dev", "admin-queries.toml").unwrap();
     let describe = mock!(aws_sdk_cloudformation::Client::describe_stacks).then_output(|| stack_with_outputs(&[]));
     let create = mock!(aws_sdk_cloudformation::Client::create_change_set)
@@ -175,7 +153,7 @@ async fn replacing_the_pool_is_refused_as_destroying_data() {
 
 #[tokio::test]
 async fn a_deployment_writes_its_outputs_and_an_output_missing_is_an_error() {
-    let (config, dir) = (config(), scratch("aws-mocked-deployed"));
+    let (config, dir) = (config(), test_support::temp_dir("aws-mocked-deployed"));
     let env = config.environment("dev", "admin-queries.toml").unwrap();
     let complete: &[(&str, &str)] = &[
         ("UserPoolId", "eu-west-1_abc"),
@@ -266,7 +244,7 @@ async fn bad_credentials_fail_fast_before_the_build_in_one_line() {
         clients.sts = sts;
         let config = config();
         let env = config.environment("dev", "admin-queries.toml").unwrap();
-        let dir = scratch("credentials");
+        let dir = test_support::temp_dir("credentials");
         let mut report = Recorder::new(Answer::Yes);
         // The workspace in `options` holds no crate: had the build run first, this would be a build error.
         let err = aws::deploy(&options(&config, &env, &dir, Execute::Yes), &clients, &mut report).await.unwrap_err();

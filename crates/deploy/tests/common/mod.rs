@@ -69,3 +69,17 @@ pub fn mocked_clients(account: &str, cfn: aws_sdk_cloudformation::Client, lambda
     clients.lambda = lambda;
     clients
 }
+
+/// A build of the function for the mocked pipelines: a zip of three bytes, `zip`, in `dir`.
+pub fn artifact(dir: &Path) -> deploy::lambda::Artifact {
+    let zip = dir.join("bootstrap.zip");
+    std::fs::write(&zip, b"zip").unwrap();
+    deploy::lambda::Artifact {
+        architecture: Architecture::Arm64,
+        zip,
+        sha256: deploy::package::sha256_hex(b"zip"),
+        zip_bytes: 3,
+        binary_bytes: 0,
+        max_glibc: None,
+    }
+}

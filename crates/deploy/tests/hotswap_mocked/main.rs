@@ -29,7 +29,7 @@ use support::*;
 
 #[tokio::test]
 async fn a_code_only_change_updates_the_function_waits_for_it_and_explains_the_drift() {
-    let (config, dir) = (config(), scratch("hotswap-mocked-pending"));
+    let (config, dir) = (config(), test_support::temp_dir("hotswap-mocked-pending"));
     let env = config.environment("dev", "admin-queries.toml").unwrap();
     let (describe, get_template) = deployed(template(&config));
     let (create, execute) = change_set_rules();
@@ -71,7 +71,7 @@ async fn a_code_only_change_updates_the_function_waits_for_it_and_explains_the_d
 
 #[tokio::test]
 async fn a_failed_update_is_an_error_naming_lambdas_reason() {
-    let (config, dir) = (config(), scratch("hotswap-mocked-failed"));
+    let (config, dir) = (config(), test_support::temp_dir("hotswap-mocked-failed"));
     let env = config.environment("dev", "admin-queries.toml").unwrap();
     let (describe, get_template) = deployed(template(&config));
     let cfn = mock_client!(aws_sdk_cloudformation, RuleMode::MatchAny, [&describe, &get_template]);
@@ -150,7 +150,7 @@ async fn a_function_that_never_gets_ready_is_a_timeout_naming_its_state_and_an_i
 
 #[tokio::test]
 async fn the_function_already_running_this_code_is_left_alone() {
-    let (config, dir) = (config(), scratch("hotswap-mocked-same"));
+    let (config, dir) = (config(), test_support::temp_dir("hotswap-mocked-same"));
     let env = config.environment("dev", "admin-queries.toml").unwrap();
     let (describe, get_template) = deployed(template(&config));
     let cfn = mock_client!(aws_sdk_cloudformation, RuleMode::MatchAny, [&describe, &get_template]);
@@ -173,7 +173,7 @@ async fn the_function_already_running_this_code_is_left_alone() {
 
 #[tokio::test]
 async fn a_plan_only_hotswap_shows_the_update_and_changes_nothing() {
-    let (config, dir) = (config(), scratch("hotswap-mocked-plan"));
+    let (config, dir) = (config(), test_support::temp_dir("hotswap-mocked-plan"));
     let env = config.environment("dev", "admin-queries.toml").unwrap();
     let (describe, get_template) = deployed(template(&config));
     let cfn = mock_client!(aws_sdk_cloudformation, RuleMode::MatchAny, [&describe, &get_template]);
@@ -254,7 +254,7 @@ async fn anything_but_the_code_needs_the_change_set_and_says_which_change() {
 /// The fallback is the whole pipeline's: the reason said, then the change set and its plan.
 #[tokio::test]
 async fn a_fallback_says_why_and_plans_a_change_set() {
-    let (config, dir) = (config(), scratch("hotswap-mocked-fallback"));
+    let (config, dir) = (config(), test_support::temp_dir("hotswap-mocked-fallback"));
     let env = config.environment("dev", "admin-queries.toml").unwrap();
     let mut changed: Value = serde_yaml_ng::from_str(&template(&config)).unwrap();
     changed["Resources"]["Function"]["Properties"]["Timeout"] = Value::from(3);
@@ -302,7 +302,7 @@ async fn a_fallback_says_why_and_plans_a_change_set() {
 /// code the stack names is put back directly, then the deploy waits for the function as every deploy does.
 #[tokio::test]
 async fn a_full_deploy_reconciles_code_a_hotswap_left_behind() {
-    let (config, dir) = (config(), scratch("hotswap-mocked-reconcile"));
+    let (config, dir) = (config(), test_support::temp_dir("hotswap-mocked-reconcile"));
     let env = config.environment("dev", "admin-queries.toml").unwrap();
     let key = new_key();
     let bucket = bucket();

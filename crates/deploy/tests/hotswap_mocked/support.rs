@@ -1,8 +1,6 @@
 //! What the hotswap tests share: the stack, the function and the mocks of CloudFormation and Lambda.
 #![allow(dead_code)]
 
-use std::path::{Path, PathBuf};
-
 use aws_sdk_cloudformation::operation::create_change_set::CreateChangeSetOutput;
 use aws_sdk_cloudformation::operation::describe_stacks::DescribeStacksOutput;
 use aws_sdk_cloudformation::operation::get_template::GetTemplateOutput;
@@ -13,9 +11,8 @@ use aws_sdk_lambda::types::{LastUpdateStatus, State};
 use aws_smithy_mocks::{Rule, mock};
 use aws_smithy_types::DateTime;
 use deploy::aws::Clients;
-use deploy::config::{Architecture, Config};
+use deploy::config::Config;
 use deploy::hotswap::{self};
-use deploy::lambda::Artifact;
 
 pub const STACK: &str = "shop-dev";
 pub const FUNCTION: &str = "shop-dev-admin-queries";
@@ -24,26 +21,6 @@ pub const OLD_KEY: &str = "functions/0000.zip";
 
 pub fn config() -> Config {
     Config::parse("project = \"shop\"\n[environments.dev]\nregion = \"eu-west-1\"\n", "admin-queries.toml").unwrap()
-}
-
-pub fn scratch(name: &str) -> PathBuf {
-    let dir = std::env::temp_dir().join(test_support::unique(name));
-    std::fs::create_dir_all(&dir).unwrap();
-    dir
-}
-
-/// The new build: a zip of three bytes.
-pub fn artifact(dir: &Path) -> Artifact {
-    let zip = dir.join("bootstrap.zip");
-    std::fs::write(&zip, b"zip").unwrap();
-    Artifact {
-        architecture: Architecture::Arm64,
-        zip,
-        sha256: deploy::package::sha256_hex(b"zip"),
-        zip_bytes: 3,
-        binary_bytes: 0,
-        max_glibc: None,
-    }
 }
 
 pub fn bucket() -> String {
@@ -128,3 +105,5 @@ pub fn update_code() -> Rule {
         })
         .then_output(|| UpdateFunctionCodeOutput::builder().function_name(FUNCTION).build())
 }
+
+pub use super::common::artifact;
