@@ -10,7 +10,7 @@ use deploy::config::{Config, FILE_NAME, LOCAL, TokenKind, UsernameAttribute};
 use deploy::edit::{Change, apply};
 use dialoguer::{Confirm, Input, Select};
 
-use crate::cli::Common;
+use crate::cli::{Common, show_diff};
 use crate::error::Error;
 use crate::project::{self, progress};
 
@@ -252,12 +252,6 @@ fn ask_group(groups: &[String], current: Option<&str>) -> Result<String, Error> 
     if index < groups.len() { Ok(groups[index].clone()) } else { input("Group name", None) }
 }
 
-/// Prints the change to the file as a unified diff.
-fn show_diff(before: &str, after: &str) {
-    let diff = similar::TextDiff::from_lines(before, after);
-    eprintln!("{}", diff.unified_diff().context_radius(2).header(FILE_NAME, FILE_NAME));
-}
-
 /// How many users the environment's pool has in `group`, when the environment is reachable.
 async fn members(env: &str, group: &str) -> Option<usize> {
     local_cloud::target::resolve(&project::place(env)).await.ok()?.members(group).await
@@ -334,7 +328,7 @@ pub async fn update(
         progress("No change: the config already says that");
         return Ok(());
     }
-    show_diff(&before, &edited.text);
+    show_diff(&before, &edited.text, FILE_NAME);
     for note in &edited.notes {
         progress(note);
     }
@@ -435,7 +429,7 @@ pub async fn add(
     }
     let shown = path.display().to_string();
     let edited = auth::new_config(&project, sign_in.as_deref(), &changes, &shown).map_err(usage)?;
-    show_diff("", &edited.text);
+    show_diff("", &edited.text, FILE_NAME);
     for note in &edited.notes {
         progress(note);
     }

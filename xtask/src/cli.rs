@@ -1,5 +1,6 @@
-//! What every subcommand shares: the options every environment command takes, and the runtime async commands
-//! run on. (Progress goes through `project::progress` and `reporter::Terminal`.)
+//! What every subcommand shares: the options every environment command takes, the runtime async commands run on,
+//! and the diff of the config a command is about to write. (Progress goes through `project::progress` and
+//! `reporter::Terminal`.)
 
 use deploy::config::LOCAL;
 
@@ -19,4 +20,11 @@ pub struct Common {
 /// The runtime of the async commands: one thread is plenty for a command line.
 pub fn runtime() -> Result<tokio::runtime::Runtime, Error> {
     Ok(tokio::runtime::Builder::new_current_thread().enable_all().build()?)
+}
+
+/// Prints, on stderr, the change from `before` to `after` as a unified diff of `admin-queries.toml`, the new side
+/// labelled `after_label`.
+pub fn show_diff(before: &str, after: &str, after_label: &str) {
+    let diff = similar::TextDiff::from_lines(before, after);
+    eprintln!("{}", diff.unified_diff().context_radius(2).header(deploy::config::FILE_NAME, after_label));
 }

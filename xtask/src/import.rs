@@ -7,6 +7,7 @@ use deploy::config::FILE_NAME;
 use deploy::import::{self, Generation, ImportError, Imported};
 use serde_json::json;
 
+use crate::cli::show_diff;
 use crate::error::Error;
 use crate::project::{self, progress};
 
@@ -60,7 +61,7 @@ pub async fn run(args: &Args) -> Result<(), Error> {
     match std::fs::read_to_string(&path) {
         Ok(before) if before == imported.text => progress(&format!("{} is already this config", path.display())),
         Ok(before) => {
-            show_diff(&before, &imported.text);
+            show_diff(&before, &imported.text, "imported");
             if !args.force {
                 return Err(ImportError::Exists { path }.into());
             }
@@ -74,11 +75,6 @@ pub async fn run(args: &Args) -> Result<(), Error> {
         Err(e) => return Err(e.into()),
     }
     print_result(&path, &imported, args.json)
-}
-
-fn show_diff(before: &str, after: &str) {
-    let diff = similar::TextDiff::from_lines(before, after);
-    eprintln!("{}", diff.unified_diff().context_radius(2).header(FILE_NAME, "imported"));
 }
 
 fn print_result(path: &std::path::Path, imported: &Imported, as_json: bool) -> Result<(), Error> {
