@@ -74,18 +74,6 @@ fn not_found<E: ProvideErrorMetadata, R>(error: &SdkError<E, R>) -> bool {
     error.as_service_error().and_then(ProvideErrorMetadata::code) == Some("ResourceNotFoundException")
 }
 
-/// The groups the config needs in the pool: the restriction's, then those of the access rules, each once.
-pub fn needed_groups(config: &Config) -> Vec<String> {
-    let api = &config.admin_api;
-    let mut groups: Vec<String> = api.restrict_to_group.iter().cloned().collect();
-    for group in api.access.values().flatten() {
-        if !groups.contains(group) {
-            groups.push(group.clone());
-        }
-    }
-    groups
-}
-
 /// Reads the adopted pool; `None` when the config adopts none.
 pub async fn inspect(cognito: &Client, config: &Config) -> Result<Option<Adoption>, AdoptError> {
     let Some(pool) = config.user_pool.existing.clone() else { return Ok(None) };
@@ -111,7 +99,7 @@ pub async fn inspect(cognito: &Client, config: &Config) -> Result<Option<Adoptio
         let page = page.map_err(failed("ListGroups"))?;
         existing.extend(page.groups().iter().filter_map(|g| g.group_name().map(str::to_owned)));
     }
-    let missing_groups = needed_groups(config).into_iter().filter(|g| !existing.contains(g)).collect();
+    let missing_groups = config.administering_groups().into_iter().filter(|g| !existing.contains(g)).collect();
     Ok(Some(Adoption { pool_id: pool, own_client, client_ids, missing_groups }))
 }
 

@@ -37,18 +37,6 @@ pub struct Check {
     pub expect: Option<(&'static str, Value)>,
 }
 
-/// The groups the temporary administrator joins: the administering group and every group of the access rules, so
-/// that each enabled action is the administrator's to call.
-pub fn admin_groups(config: &Config) -> Vec<String> {
-    let mut groups: Vec<String> = config.admin_api.restrict_to_group.iter().cloned().collect();
-    for allowed in config.admin_api.access.values().flatten() {
-        if !groups.contains(allowed) {
-            groups.push(allowed.clone());
-        }
-    }
-    groups
-}
-
 /// A group that exists for the membership calls: the first of the config's groups.
 pub fn member_group(config: &Config) -> String {
     config.effective_groups().first().map_or_else(|| "Admins".to_owned(), |g| g.name.clone())
@@ -267,6 +255,6 @@ mod tests {
             "[user_pool]\ngroups = [{ name = \"Admins\" }, { name = \"Support\" }]\n[admin_api]\nrestrict_to_group = \"Admins\"\n\
              [admin_api.access]\nlistUsers = [\"Support\"]\n",
         );
-        assert_eq!(admin_groups(&rules), vec!["Admins".to_owned(), "Support".to_owned()]);
+        assert_eq!(rules.administering_groups(), vec!["Admins".to_owned(), "Support".to_owned()]);
     }
 }

@@ -201,6 +201,18 @@ impl Config {
         }
     }
 
+    /// The groups the admin API names: the restriction's, then those of the access rules, each once, in that order.
+    pub fn administering_groups(&self) -> Vec<String> {
+        let api = &self.admin_api;
+        let mut groups: Vec<String> = api.restrict_to_group.iter().cloned().collect();
+        for group in api.access.values().flatten() {
+            if !groups.contains(group) {
+                groups.push(group.clone());
+            }
+        }
+        groups
+    }
+
     /// The names of the resources of the environment `env_name` (`env` as [`Config::environment`] gives it).
     pub fn names(&self, env_name: &str, env: &Environment) -> crate::names::Names {
         crate::names::Names::new(&self.project, env_name, env.stack.as_deref())
