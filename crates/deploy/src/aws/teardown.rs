@@ -125,14 +125,13 @@ pub async fn rewrite_outputs(
     aws: &Clients,
     dir: &Path,
 ) -> Result<Option<Rewritten>, Error> {
-    identity(aws).await?;
-    let stack = config.names(env_name, env).stack;
-    let deployer = Deployer::new(aws.cloudformation.clone(), &stack);
-    match deployer.status().await? {
-        Some(status) if !NOT_DEPLOYED.contains(&status.as_str()) => {}
-        _ => return Ok(None),
+    let Some(StackState { stack, status, outputs }) = status(config, env_name, env, aws).await? else {
+        return Ok(None);
+    };
+    if NOT_DEPLOYED.contains(&status.as_str()) {
+        return Ok(None);
     }
-    let outputs = crate::outputs::Outputs::from_stack(&stack, &deployer.outputs().await?, env.region(), config)?;
-    let files = outputs.write(dir).map_err(|source| Error::Io { path: dir.to_owned(), source })?;
+    let outputs = crate::outputs::Outputs::from_stack(&stack, &outputs, env.region(), config)?;
+    let files = outputs.write(dir).map_err(io(dir))?;
     Ok(Some(Rewritten { stack, outputs, files }))
 }
